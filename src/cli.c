@@ -1,0 +1,972 @@
+#include "cli.h"
+
+#include <getopt.h>
+#include <glib.h>
+#include <jansson.h>
+#include <string.h>
+
+#include "contract.h"
+#include "out.h"
+#include "render.h"
+#include "select.h"
+#include "spec.h"
+#include "util.h"
+
+#ifndef CLAUSEGEN_DEFAULT_ROOT
+#define CLAUSEGEN_DEFAULT_ROOT "."
+#endif
+
+enum {
+	O_ROOT = 1 << 0, O_SPECS = 1 << 1, O_LUA = 1 << 2, O_OUTPUT = 1 << 3,
+	O_SOURCE = 1 << 4, O_CATEGORY = 1 << 5, O_CLASS = 1 << 6, O_SET = 1 << 7,
+	O_ALL = 1 << 8, O_FORMAT = 1 << 9, O_CONTRACT = 1 << 10, O_CLAUSE = 1 << 11,
+	O_MEM = 1 << 12, O_INSTR = 1 << 13
+};
+#define O_COMMON (O_ROOT | O_SPECS | O_LUA | O_MEM | O_INSTR)
+
+typedef struct {
+	FILE *out, *errf;
+	char *root, *specs, *lua, *outdir;
+	char *source, *category, *klass, *contract, *clause, *format;
+	GPtrArray *sets;
+	int all;
+	unsigned seen;
+	sb_limits lim;
+	char **args;          /* positional arguments after the command */
+	int nargs;
+	GHashTable *sources;  /* id -> sp_source*, loaded once per run */
+	int status;           /* worst exit code so far */
+} cli;
+
+static const struct option long_opts[] = {
+	{ "root", required_argument, NULL, 'R' },
+	{ "specs", required_argument, NULL, 'S' },
+	{ "lua", required_argument, NULL, 'L' },
+	{ "output", required_argument, NULL, 'o' },
+	{ "source", required_argument, NULL, 's' },
+	{ "category", required_argument, NULL, 'c' },
+	{ "class", required_argument, NULL, 'k' },
+	{ "set", required_argument, NULL, 'e' },
+	{ "all", no_argument, NULL, 'a' },
+	{ "format", required_argument, NULL, 'f' },
+	{ "contract", required_argument, NULL, 'C' },
+	{ "clause", required_argument, NULL, 'u' },
+	{ "mem-limit", required_argument, NULL, 'M' },
+	{ "instr-limit", required_argument, NULL, 'I' },
+	{ "help", no_argument, NULL, 'h' },
+	{ NULL, 0, NULL, 0 }
+};
+
+static const char usage_text[] =
+	"usage: clausegen COMMAND [OPTIONS]\n"
+	"\n"
+	"  sources [--format json|text]              list the sources in specs/\n"
+	"  categories --source ID [--format json|text]\n"
+	"  classes --source ID [--format json|text]\n"
+	"  select --source ID --category C --class K [--set key=value]... [--all]\n"
+	"         [--format json|text]\n"
+	"  select --contract FILE.yaml [--all] [--format json|text]\n"
+	"  explain --source ID --clause ID --category C --class K [--set key=value]...\n"
+	"  explain --contract FILE.yaml --clause ID\n"
+	"  check [PATH...]                           validate sources, contracts, scripts\n"
+	"  build [CONTRACT.yaml...] [-o DIR]         render contracts into DIR (output/)\n"
+	"\n"
+	"common options: --root DIR (holds specs/ and lua/), --specs DIR, --lua DIR,\n"
+	"  --mem-limit MIB and --instr-limit N (Lua sandbox limits)\n"
+	"exit codes: 0 ok, 1 invalid input, 2 usage error, 3 I/O or system failure\n";
+
+static int exit_code(cg_errkind k)
+{
+	switch (k) {
+	case CG_OK:
+		return 0;
+	case CG_EINPUT:
+		return 1;
+	case CG_EUSAGE:
+		return 2;
+	default:
+		return 3;
+	}
+}
+
+/* Prints an error, records its exit code (keeping the worst) and clears it. */
+static void fail(cli *c, cg_err *e)
+{
+	int code = exit_code(e->kind);
+
+	cg_err_print(e, c->errf);
+	if (code > c->status)
+		c->status = code;
+	cg_err_clear(e);
+}
+
+static int usage_error(cli *c, const char *fmt, ...) CG_PRINTF(2, 3);
+static int usage_error(cli *c, const char *fmt, ...)
+{
+	cg_err e = { 0 };
+	va_list ap;
+
+	va_start(ap, fmt);
+	cg_err_vset(&e, CG_EUSAGE, NULL, 0, 0, fmt, ap);
+	va_end(ap);
+	fail(c, &e);
+	fprintf(c->errf, "try 'clausegen --help'\n");
+	return 2;
+}
+
+static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const char *cmd)
+{
+	int ch;
+
+	optind = 0; /* GNU: reinitialise, cli_main may run many times */
+	opterr = 0;
+	while ((ch = getopt_long(argc, argv, "+o:h", long_opts, NULL)) != -1) {
+		unsigned bit = 0;
+		switch (ch) {
+		case 'R': bit = O_ROOT; c->root = optarg; break;
+		case 'S': bit = O_SPECS; c->specs = optarg; break;
+		case 'L': bit = O_LUA; c->lua = optarg; break;
+		case 'o': bit = O_OUTPUT; c->outdir = optarg; break;
+		case 's': bit = O_SOURCE; c->source = optarg; break;
+		case 'c': bit = O_CATEGORY; c->category = optarg; break;
+		case 'k': bit = O_CLASS; c->klass = optarg; break;
+		case 'e': bit = O_SET; g_ptr_array_add(c->sets, optarg); break;
+		case 'a': bit = O_ALL; c->all = 1; break;
+		case 'f': bit = O_FORMAT; c->format = optarg; break;
+		case 'C': bit = O_CONTRACT; c->contract = optarg; break;
+		case 'u': bit = O_CLAUSE; c->clause = optarg; break;
+		case 'M': {
+			char *end;
+			unsigned long long mib = strtoull(optarg, &end, 10);
+			if (*end != '\0' || mib == 0 || mib > 65536)
+				return usage_error(c, "--mem-limit takes a size in MiB (1 to 65536), not '%s'%s",
+				                   optarg, "");
+			c->lim.mem_limit = (size_t)mib * 1024 * 1024;
+			bit = O_MEM;
+			break;
+		}
+		case 'I': {
+			char *end;
+			unsigned long long n = strtoull(optarg, &end, 10);
+			if (*end != '\0' || n == 0)
+				return usage_error(c, "--instr-limit takes a positive number, not '%s'%s",
+				                   optarg, "");
+			c->lim.instr_limit = n;
+			bit = O_INSTR;
+			break;
+		}
+		case 'h':
+			fputs(usage_text, c->out);
+			return -1;
+		case ':':
+			return usage_error(c, "option '%s' needs a value%s", argv[optind - 1], "");
+		default:
+			return usage_error(c, "unknown option '%s'%s", argv[optind - 1], "");
+		}
+		if (!(allowed & bit))
+			return usage_error(c, "option '%s' is not used by '%s'", argv[optind - 1], cmd);
+		if ((c->seen & bit) && bit != O_SET)
+			return usage_error(c, "option '%s' given twice%s", argv[optind - 1], "");
+		c->seen |= bit;
+	}
+	c->args = argv + optind;
+	c->nargs = argc - optind;
+	return 0;
+}
+
+/* Where specs/ and lua/ are: --root, $CLAUSEGEN_ROOT, the current directory
+ * when it has specs/, else the tree the program was built from. */
+static void resolve_paths(cli *c)
+{
+	const char *root = c->root;
+
+	if (root == NULL)
+		root = g_getenv("CLAUSEGEN_ROOT");
+	if (root == NULL)
+		root = util_is_dir("specs") ? "." : CLAUSEGEN_DEFAULT_ROOT;
+	/* Relative names in messages when working in the current directory. */
+	if (c->specs == NULL)
+		c->specs = strcmp(root, ".") == 0 ? g_strdup("specs")
+		                                  : g_build_filename(root, "specs", NULL);
+	else
+		c->specs = g_strdup(c->specs);
+	if (c->lua == NULL)
+		c->lua = strcmp(root, ".") == 0 ? g_strdup("lua") : g_build_filename(root, "lua", NULL);
+	else
+		c->lua = g_strdup(c->lua);
+}
+
+static int check_format(cli *c, const char *dflt)
+{
+	if (c->format == NULL)
+		c->format = (char *)dflt;
+	if (strcmp(c->format, "json") != 0 && strcmp(c->format, "text") != 0)
+		return usage_error(c, "--format is json or text, not '%s'%s", c->format, "");
+	return 0;
+}
+
+static int want_json(const cli *c)
+{
+	return strcmp(c->format, "json") == 0;
+}
+
+/* Loads (once) the source `id`. Unknown ids: the message lists the known
+ * ones, with kind `kind` and position `at` when it comes from a file. */
+static sp_source *get_source(cli *c, const char *id, cg_errkind kind, const char *file,
+                             const ynode *at, cg_err *err)
+{
+	sp_source *s = g_hash_table_lookup(c->sources, id);
+	char *dir;
+
+	if (s != NULL)
+		return s;
+	dir = g_build_filename(c->specs, id, NULL);
+	if (!util_valid_id(id, "-_") || !util_is_dir(dir)) {
+		char **ids = spec_list(c->specs);
+		char *known = g_strjoinv(", ", ids);
+		const char *hint = util_suggest(id, (const char *const *)ids, g_strv_length(ids));
+		if (hint)
+			cg_err_set(err, kind, file, at ? at->line : 0, at ? at->col : 0,
+			           "unknown source '%s' (did you mean '%s'? known: %s)", id, hint, known);
+		else
+			cg_err_set(err, kind, file, at ? at->line : 0, at ? at->col : 0,
+			           "unknown source '%s' (known: %s)", id, known[0] ? known : "none");
+		g_free(known);
+		g_strfreev(ids);
+		g_free(dir);
+		return NULL;
+	}
+	s = spec_load(dir, err);
+	g_free(dir);
+	if (s != NULL)
+		g_hash_table_insert(c->sources, s->id, s);
+	return s;
+}
+
+/* ---- sources, categories, classes ---- */
+
+static int cmd_sources(cli *c)
+{
+	char **ids;
+	json_t *arr = json_array();
+	size_t i;
+	cg_err e = { 0 };
+
+	if (check_format(c, "text"))
+		goto out;
+	if (c->nargs > 0) {
+		usage_error(c, "'sources' takes no arguments (got '%s')%s", c->args[0], "");
+		goto out;
+	}
+	ids = spec_list(c->specs);
+	for (i = 0; ids[i] != NULL; i++) {
+		sp_source *s = get_source(c, ids[i], CG_EINPUT, NULL, NULL, &e);
+		json_t *o;
+		if (s == NULL) {
+			fail(c, &e);
+			continue;
+		}
+		o = json_object();
+		json_object_set_new(o, "id", json_string(s->id));
+		json_object_set_new(o, "title", json_string(s->title));
+		json_object_set_new(o, "version", json_string(s->version));
+		json_object_set_new(o, "publisher", json_string(s->publisher));
+		json_object_set_new(o, "clauses", json_integer((json_int_t)s->nclauses));
+		json_array_append_new(arr, o);
+		if (!want_json(c))
+			fprintf(c->out, "%s\t%s\t%s\t%s\n", s->id, s->version, s->publisher, s->title);
+	}
+	g_strfreev(ids);
+	if (want_json(c) && c->status == 0) {
+		char *s = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fprintf(c->out, "%s\n", s);
+		free(s);
+	}
+out:
+	json_decref(arr);
+	return c->status;
+}
+
+static int cmd_dims(cli *c, int classes)
+{
+	sp_source *s;
+	const sp_dim *d;
+	size_t n, i;
+	cg_err e = { 0 };
+	const char *cmd = classes ? "classes" : "categories";
+
+	if (check_format(c, "text"))
+		return c->status;
+	if (c->source == NULL)
+		return usage_error(c, "'%s' needs --source ID%s", cmd, "");
+	if (c->nargs > 0)
+		return usage_error(c, "'%s' takes no arguments (got '%s')", cmd, c->args[0]);
+	s = get_source(c, c->source, CG_EUSAGE, NULL, NULL, &e);
+	if (s == NULL) {
+		fail(c, &e);
+		return c->status;
+	}
+	d = classes ? s->classes : s->cats;
+	n = classes ? s->nclasses : s->ncats;
+	if (n == 0)
+		/* Say so, rather than invent a dimension the source lacks. */
+		fprintf(c->errf, "clausegen: note: source '%s' has no %s\n", s->id,
+		        classes ? "importance classes" : "categories");
+	if (want_json(c)) {
+		json_t *arr = json_array();
+		char *txt;
+		for (i = 0; i < n; i++) {
+			json_t *o = json_object();
+			json_object_set_new(o, "id", json_string(d[i].id));
+			json_object_set_new(o, "name", json_string(d[i].name));
+			json_array_append_new(arr, o);
+		}
+		txt = json_dumps(arr, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fprintf(c->out, "%s\n", txt);
+		free(txt);
+		json_decref(arr);
+	} else {
+		for (i = 0; i < n; i++)
+			fprintf(c->out, "%s\t%s\n", d[i].id, d[i].name);
+	}
+	return c->status;
+}
+
+/* ---- select and explain ---- */
+
+/* The contract of a select/explain call: from --contract FILE, or made
+ * from --source/--category/--class/--set. Bound to its source. */
+static ct_contract *query_contract(cli *c, const char *cmd, cg_err *e)
+{
+	ct_contract *ct;
+	sp_source *s;
+	guint i;
+
+	if (c->contract != NULL) {
+		if (c->seen & (O_SOURCE | O_CATEGORY | O_CLASS | O_SET)) {
+			cg_err_set(e, CG_EUSAGE, NULL, 0, 0,
+			           "%s: give either --contract or --source/--category/--class/--set", cmd);
+			return NULL;
+		}
+		ct = contract_load(c->contract, e);
+		if (ct == NULL)
+			return NULL;
+		s = get_source(c, ct->source_id, CG_EINPUT, ct->file, yn_get(ct->root, "source"), e);
+	} else {
+		if (c->source == NULL) {
+			cg_err_set(e, CG_EUSAGE, NULL, 0, 0, "%s needs --contract FILE or --source ID", cmd);
+			return NULL;
+		}
+		s = get_source(c, c->source, CG_EUSAGE, NULL, NULL, e);
+		if (s == NULL)
+			return NULL;
+		if (s->ncats > 0 && c->category == NULL) {
+			cg_err_set(e, CG_EUSAGE, NULL, 0, 0,
+			           "%s needs --category (see 'clausegen categories --source %s')", cmd, s->id);
+			return NULL;
+		}
+		if (s->nclasses > 0 && c->klass == NULL) {
+			cg_err_set(e, CG_EUSAGE, NULL, 0, 0,
+			           "%s needs --class (see 'clausegen classes --source %s')", cmd, s->id);
+			return NULL;
+		}
+		ct = contract_new();
+		ct->id = g_strdup("command-line");
+		ct->title = g_strdup("command line");
+		ct->source_id = g_strdup(c->source);
+		ct->category_id = g_strdup(c->category);
+		ct->class_id = g_strdup(c->klass);
+		for (i = 0; i < c->sets->len; i++) {
+			const char *kv = g_ptr_array_index(c->sets, i);
+			const char *eq = strchr(kv, '=');
+			char *k;
+			if (eq == NULL || eq == kv) {
+				cg_err_set(e, CG_EUSAGE, NULL, 0, 0, "--set takes key=value, not '%s'", kv);
+				contract_free(ct);
+				return NULL;
+			}
+			k = g_strndup(kv, (gsize)(eq - kv));
+			contract_add_attr(ct, k, eq + 1);
+			g_free(k);
+		}
+	}
+	if (s == NULL || !contract_bind(ct, s, e)) {
+		contract_free(ct);
+		return NULL;
+	}
+	return ct;
+}
+
+static int cmd_select(cli *c)
+{
+	cg_err e = { 0 };
+	ct_contract *ct;
+	sel_result *r;
+	char *txt;
+
+	if (check_format(c, "text"))
+		return c->status;
+	if (c->nargs > 0)
+		return usage_error(c, "'select' takes no arguments (got '%s')%s", c->args[0], "");
+	ct = query_contract(c, "select", &e);
+	if (ct == NULL) {
+		fail(c, &e);
+		return c->status;
+	}
+	r = sel_run(ct, c->lua, &c->lim, &e);
+	if (r == NULL) {
+		fail(c, &e);
+	} else {
+		txt = want_json(c) ? render_json_clauses(r, c->all) : render_text(r, c->all);
+		fputs(txt, c->out);
+		g_free(txt);
+	}
+	sel_free(r);
+	contract_free(ct);
+	return c->status;
+}
+
+/* The clause's row of every table, one line per class, for explain. */
+static void explain_marks(cli *c, const sp_source *s, const sp_clause *cl, const ct_contract *ct)
+{
+	size_t t, k, col;
+
+	for (t = 0; t < s->ntables; t++) {
+		const sp_table *tb = &s->tables[t];
+		fprintf(c->out, "表「%s」%s:\n", tb->title,
+		        t == s->select_table ? "（判定に用いる表）" : "");
+		if (cl->marks[t] == NULL) {
+			fprintf(c->out, "  （この条項の行はない）\n");
+			continue;
+		}
+		fprintf(c->out, "  %-6s", "");
+		for (col = 0; col < tb->ncols; col++)
+			fprintf(c->out, " %s", s->cats[tb->cols[col]].id);
+		fputc('\n', c->out);
+		for (k = 0; k < SP_NCLASSES(s); k++) {
+			fprintf(c->out, "%s %-6s", s->nclasses && (int)k == ct->klass ? ">" : " ",
+			        s->nclasses ? s->classes[k].id : "");
+			for (col = 0; col < tb->ncols; col++) {
+				const char *id = s->cats[tb->cols[col]].id;
+				int here = (int)tb->cols[col] == ct->category &&
+				           (s->nclasses == 0 || (int)k == ct->klass);
+				/* Pad each mark to its column id's width; marks are one
+				 * character wide on a terminal. */
+				int pad = (int)strlen(id) - 1 - (here ? 2 : 0);
+				fprintf(c->out, " %s%s%s%*s", here ? "[" : "", cl->marks[t][k * tb->ncols + col],
+				        here ? "]" : "", pad > 0 ? pad : 0, "");
+			}
+			fputc('\n', c->out);
+		}
+	}
+}
+
+static void explain_conds(cli *c, const sp_source *s, const char *label, const sp_cond *cd,
+                          size_t n)
+{
+	size_t i;
+
+	for (i = 0; i < n; i++) {
+		char *vals = g_strjoinv("/", cd[i].values);
+		fprintf(c->out, "%s: %s（%s）= %s\n", label, s->attrs[cd[i].attr].name,
+		        s->attrs[cd[i].attr].id, vals);
+		g_free(vals);
+	}
+}
+
+static int cmd_explain(cli *c)
+{
+	cg_err e = { 0 };
+	ct_contract *ct;
+	sel_result *r = NULL;
+	const sp_source *s;
+	const sel_item *it;
+	int idx;
+
+	if (check_format(c, "text"))
+		return c->status;
+	if (c->clause == NULL)
+		return usage_error(c, "'explain' needs --clause ID%s%s", "", "");
+	ct = query_contract(c, "explain", &e);
+	if (ct == NULL) {
+		fail(c, &e);
+		return c->status;
+	}
+	s = ct->src;
+	idx = spec_find_clause(s, c->clause);
+	if (idx < 0) {
+		const char **ids = g_new(const char *, s->nclauses);
+		size_t i;
+		const char *hint;
+		for (i = 0; i < s->nclauses; i++)
+			ids[i] = s->clauses[i].id;
+		hint = util_suggest(c->clause, ids, s->nclauses);
+		g_free(ids);
+		cg_err_set(&e, CG_EUSAGE, NULL, 0, 0, "no clause '%s' in source '%s'%s%s%s", c->clause,
+		           s->id, hint ? " (did you mean '" : "", hint ? hint : "", hint ? "'?)" : "");
+		fail(c, &e);
+		goto out;
+	}
+	r = sel_run(ct, c->lua, &c->lim, &e);
+	if (r == NULL) {
+		fail(c, &e);
+		goto out;
+	}
+	it = &r->items[idx];
+	if (want_json(c)) {
+		json_t *o = json_object();
+		char *txt;
+		json_object_set_new(o, "id", json_string(it->clause->id));
+		json_object_set_new(o, "number", json_string(it->clause->number));
+		json_object_set_new(o, "title", json_string(spec_clause_title(s, it->clause)));
+		json_object_set_new(o, "text", json_string(it->clause->body));
+		json_object_set_new(o, "verdict", json_string(spec_verdict_name(it->verdict)));
+		json_object_set_new(o, "reason", json_string(it->reason));
+		json_object_set_new(o, "seed", json_pack("{s:s, s:[i,i]}", "file", s->seed_file, "lines",
+		                                         it->clause->seed_first, it->clause->seed_last));
+		txt = json_dumps(o, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		fprintf(c->out, "%s\n", txt);
+		free(txt);
+		json_decref(o);
+		goto out;
+	}
+	fprintf(c->out, "%s %s %s\n\n%s\n\n", it->clause->number, it->clause->id,
+	        spec_clause_title(s, it->clause), it->clause->body);
+	fprintf(c->out, "判定: %s\n理由: %s\n\n", spec_verdict_name(it->verdict), it->reason);
+	explain_marks(c, s, it->clause, ct);
+	explain_conds(c, s, "適用条件", it->clause->when, it->clause->nwhen);
+	explain_conds(c, s, "ただし書き（該当すれば対象外）", it->clause->unless, it->clause->nunless);
+	if (it->clause->note)
+		fprintf(c->out, "転記メモ: %s\n", it->clause->note);
+	fprintf(c->out, "出典: %s %d-%d行（%s）\n", s->seed_file, it->clause->seed_first,
+	        it->clause->seed_last, it->clause->file);
+out:
+	sel_free(r);
+	contract_free(ct);
+	return c->status;
+}
+
+/* ---- check ---- */
+
+typedef struct {
+	int sources, contracts, scripts, problems;
+} check_count;
+
+/* Runs the rules for every class x category of a source with no
+ * attributes set, so that a script error anywhere shows up now, not in the
+ * middle of a tender. */
+static int check_rules(cli *c, sp_source *s, cg_err *e)
+{
+	size_t k, cat, nk = SP_NCLASSES(s), nc = s->ncats ? s->ncats : 1;
+
+	for (k = 0; k < nk; k++)
+		for (cat = 0; cat < nc; cat++) {
+			ct_contract *ct = contract_new();
+			sel_result *r;
+			ct->id = g_strdup("check");
+			ct->title = g_strdup("check");
+			ct->source_id = g_strdup(s->id);
+			ct->category_id = s->ncats ? g_strdup(s->cats[cat].id) : NULL;
+			ct->class_id = s->nclasses ? g_strdup(s->classes[k].id) : NULL;
+			r = contract_bind(ct, s, e) ? sel_run(ct, c->lua, &c->lim, e) : NULL;
+			sel_free(r);
+			contract_free(ct);
+			if (r == NULL)
+				return 0;
+		}
+	return 1;
+}
+
+static void check_source(cli *c, const char *dir, check_count *n)
+{
+	cg_err e = { 0 };
+	char *id = g_path_get_basename(dir);
+	char *parent = g_path_get_dirname(dir);
+	sp_source *s;
+
+	n->sources++;
+	/* A directory named on the command line may lie outside --specs. */
+	if (strcmp(parent, c->specs) == 0 || g_hash_table_contains(c->sources, id))
+		s = get_source(c, id, CG_EINPUT, NULL, NULL, &e);
+	else {
+		s = spec_load(dir, &e);
+		if (s != NULL && !g_hash_table_contains(c->sources, s->id))
+			g_hash_table_insert(c->sources, s->id, s);
+		else if (s != NULL) {
+			spec_free(s);
+			s = g_hash_table_lookup(c->sources, id);
+		}
+	}
+	if (s == NULL || !check_rules(c, s, &e)) {
+		n->problems++;
+		fail(c, &e);
+	}
+	g_free(id);
+	g_free(parent);
+}
+
+static void check_contract(cli *c, const char *path, check_count *n, GHashTable *ids)
+{
+	cg_err e = { 0 };
+	ct_contract *ct = contract_load(path, &e);
+	sp_source *s = NULL;
+	sel_result *r = NULL;
+	const char *prev;
+
+	n->contracts++;
+	if (ct != NULL)
+		s = get_source(c, ct->source_id, CG_EINPUT, ct->file, yn_get(ct->root, "source"), &e);
+	if (s != NULL && contract_bind(ct, s, &e))
+		r = sel_run(ct, c->lua, &c->lim, &e);
+	if (r != NULL && (prev = g_hash_table_lookup(ids, ct->id)) != NULL) {
+		/* Two contracts with one id would overwrite each other's output. */
+		const ynode *at = yn_get(ct->root, "id");
+		cg_err_set(&e, CG_EINPUT, path, at->line, at->col,
+		           "contract id '%s' is also used by %s", ct->id, prev);
+		sel_free(r);
+		r = NULL;
+	} else if (r != NULL) {
+		g_hash_table_insert(ids, g_strdup(ct->id), g_strdup(path));
+	}
+	if (r == NULL) {
+		n->problems++;
+		fail(c, &e);
+	}
+	sel_free(r);
+	contract_free(ct);
+}
+
+static void check_script(cli *c, const char *path, check_count *n)
+{
+	cg_err e = { 0 };
+	sb_sandbox *sb = sb_new(&c->lim, &e);
+	char *base = g_path_get_basename(path);
+
+	n->scripts++;
+	/* select.lua runs alone; a source's script gets the generic rules. */
+	if (sb != NULL && strcmp(base, "select.lua") != 0) {
+		char *generic = g_build_filename(c->lua, "select.lua", NULL);
+		if (sb_run_file(sb, generic, 0, 1, &e))
+			sb_run_file(sb, path, 1, 1, &e);
+		g_free(generic);
+	} else if (sb != NULL) {
+		sb_run_file(sb, path, 0, 1, &e);
+	}
+	if (!cg_err_isset(&e) && !lua_istable(sb_lua(sb), -1))
+		cg_err_set(&e, CG_EINPUT, path, 0, 0, "script must return its rules as a table");
+	if (cg_err_isset(&e)) {
+		n->problems++;
+		fail(c, &e);
+	}
+	sb_free(sb);
+	g_free(base);
+}
+
+static int cmp_str(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+/* Sorted paths of the entries of `dir` that are directories (`dirs`) or
+ * files ending in `suffix`, so that output never depends on disk order. */
+static char **list_entries(const char *dir, int dirs, const char *suffix)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *a = g_ptr_array_new();
+	const char *name;
+
+	if (d != NULL) {
+		while ((name = g_dir_read_name(d)) != NULL) {
+			char *p = g_build_filename(dir, name, NULL);
+			int ok = name[0] != '.' &&
+			         (dirs ? util_is_dir(p) : util_is_file(p) && g_str_has_suffix(name, suffix));
+			if (ok)
+				g_ptr_array_add(a, p);
+			else
+				g_free(p);
+		}
+		g_dir_close(d);
+	}
+	qsort(a->pdata, a->len, sizeof(char *), cmp_str);
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+/* A directory: a source, or a tree holding sources (subdirectories with
+ * source.yaml) and contracts (*.yaml here and in contracts/). */
+static void check_dir(cli *c, const char *dir, check_count *n, GHashTable *ids)
+{
+	char *src_yaml = g_build_filename(dir, "source.yaml", NULL);
+	char *cdir = g_build_filename(dir, "contracts", NULL);
+	char **subs, **files;
+	size_t i;
+
+	if (util_is_file(src_yaml)) {
+		check_source(c, dir, n);
+		goto out;
+	}
+	subs = list_entries(dir, 1, NULL);
+	for (i = 0; subs[i] != NULL; i++) {
+		char *y = g_build_filename(subs[i], "source.yaml", NULL);
+		if (util_is_file(y))
+			check_source(c, subs[i], n);
+		g_free(y);
+	}
+	g_strfreev(subs);
+	files = list_entries(dir, 0, ".yaml");
+	for (i = 0; files[i] != NULL; i++)
+		check_contract(c, files[i], n, ids);
+	g_strfreev(files);
+	files = list_entries(cdir, 0, ".yaml");
+	for (i = 0; files[i] != NULL; i++)
+		check_contract(c, files[i], n, ids);
+	g_strfreev(files);
+out:
+	g_free(src_yaml);
+	g_free(cdir);
+}
+
+static void check_path(cli *c, const char *path, check_count *n, GHashTable *ids)
+{
+	cg_err e = { 0 };
+	char *base = g_path_get_basename(path);
+
+	if (util_is_dir(path)) {
+		check_dir(c, path, n, ids);
+	} else if (!util_is_file(path)) {
+		cg_err_set(&e, CG_ESYS, path, 0, 0, "no such file or directory");
+		n->problems++;
+		fail(c, &e);
+	} else if (g_str_has_suffix(path, ".lua")) {
+		check_script(c, path, n);
+	} else if (strcmp(base, "source.yaml") == 0) {
+		char *dir = g_path_get_dirname(path);
+		check_source(c, dir, n);
+		g_free(dir);
+	} else if (g_str_has_suffix(path, ".md")) {
+		/* A clause or appendix: check the whole source it belongs to. */
+		char *d1 = g_path_get_dirname(path);
+		char *d2 = g_path_get_dirname(d1);
+		check_source(c, d2, n);
+		g_free(d1);
+		g_free(d2);
+	} else if (g_str_has_suffix(path, ".yaml") || g_str_has_suffix(path, ".yml")) {
+		check_contract(c, path, n, ids);
+	} else {
+		cg_err_set(&e, CG_EUSAGE, NULL, 0, 0,
+		           "don't know how to check '%s' (a source directory, contract .yaml or .lua script)",
+		           path);
+		n->problems++;
+		fail(c, &e);
+	}
+	g_free(base);
+}
+
+static int cmd_check(cli *c)
+{
+	check_count n = { 0 };
+	GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	int i;
+
+	if (c->nargs == 0) {
+		char **scripts = list_entries(c->lua, 0, ".lua");
+		size_t k;
+		check_dir(c, c->specs, &n, ids);
+		for (k = 0; scripts[k] != NULL; k++)
+			check_script(c, scripts[k], &n);
+		g_strfreev(scripts);
+	}
+	for (i = 0; i < c->nargs; i++)
+		check_path(c, c->args[i], &n, ids);
+	g_hash_table_destroy(ids);
+	fprintf(c->errf, "checked %d source%s, %d contract%s, %d script%s: %s\n", n.sources,
+	        n.sources == 1 ? "" : "s", n.contracts, n.contracts == 1 ? "" : "s", n.scripts,
+	        n.scripts == 1 ? "" : "s",
+	        n.problems ? "problems found" : "ok");
+	if (n.sources + n.contracts + n.scripts == 0 && c->status == 0) {
+		cg_err e = { 0 };
+		cg_err_set(&e, CG_EINPUT, NULL, 0, 0, "nothing to check");
+		fail(c, &e);
+	}
+	return c->status;
+}
+
+/* ---- build ---- */
+
+/* Renders one contract into outdir/<id>/, built in a staging directory and
+ * swapped in only when complete: a failed build leaves the previous output
+ * as it was. */
+static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e)
+{
+	ct_contract *ct = contract_load(path, e);
+	sp_source *s = NULL;
+	sel_result *r = NULL;
+	char *final = NULL, *stage = NULL, *json = NULL, *md = NULL;
+	const char *prev;
+	int ok = 0;
+
+	if (ct == NULL)
+		goto out;
+	s = get_source(c, ct->source_id, CG_EINPUT, ct->file, yn_get(ct->root, "source"), e);
+	if (s == NULL || !contract_bind(ct, s, e))
+		goto out;
+	if ((prev = g_hash_table_lookup(ids, ct->id)) != NULL) {
+		const ynode *at = yn_get(ct->root, "id");
+		cg_err_set(e, CG_EINPUT, path, at->line, at->col,
+		           "contract id '%s' is also used by %s; each contract needs its own id", ct->id,
+		           prev);
+		goto out;
+	}
+	g_hash_table_insert(ids, g_strdup(ct->id), g_strdup(path));
+	r = sel_run(ct, c->lua, &c->lim, e);
+	if (r == NULL)
+		goto out;
+	json = render_json_selection(r);
+	md = render_md_selection(r);
+	final = g_build_filename(c->outdir, ct->id, NULL);
+	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
+		goto out;
+	if (!out_write_file(stage, "selection.json", json, strlen(json), e) ||
+	    !out_write_file(stage, "selection.md", md, strlen(md), e) ||
+	    !out_commit_dir(stage, final, e))
+		goto out;
+	g_free(stage);
+	stage = NULL;
+	{
+		size_t i, req = 0, opt = 0, inc = 0;
+		for (i = 0; i < r->n; i++) {
+			req += r->items[i].verdict == V_REQUIRED;
+			opt += r->items[i].verdict == V_OPTIONAL;
+			inc += r->items[i].verdict == V_INCLUDED;
+		}
+		fprintf(c->errf, "built %s/ (%zu required, %zu optional, %zu included of %zu)\n", final,
+		        req, opt, inc, r->n);
+	}
+	ok = 1;
+out:
+	if (stage != NULL) {
+		out_remove_tree(stage);
+		g_free(stage);
+	}
+	g_free(final);
+	g_free(json);
+	g_free(md);
+	sel_free(r);
+	contract_free(ct);
+	return ok;
+}
+
+static int cmd_build(cli *c)
+{
+	GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	char **files = NULL;
+	int i, n = 0, failed = 0;
+
+	if (c->outdir == NULL)
+		c->outdir = "output";
+	if (c->nargs == 0) {
+		char *dir = g_build_filename(c->specs, "contracts", NULL);
+		files = list_entries(dir, 0, ".yaml");
+		g_free(dir);
+		for (n = 0; files[n] != NULL; n++)
+			;
+		if (n == 0) {
+			g_hash_table_destroy(ids);
+			g_strfreev(files);
+			return usage_error(c, "no contracts given and none in %s/contracts%s", c->specs, "");
+		}
+	}
+	for (i = 0; i < (c->nargs ? c->nargs : n); i++) {
+		cg_err e = { 0 };
+		const char *path = c->nargs ? c->args[i] : files[i];
+		if (!build_one(c, path, ids, &e)) {
+			failed++;
+			fail(c, &e);
+		}
+	}
+	if (failed)
+		fprintf(c->errf, "%d contract%s failed; their previous output, if any, is unchanged\n",
+		        failed, failed == 1 ? "" : "s");
+	g_strfreev(files);
+	g_hash_table_destroy(ids);
+	return c->status;
+}
+
+/* ---- dispatch ---- */
+
+static const struct {
+	const char *name;
+	int (*fn)(cli *);
+	unsigned opts;
+} commands[] = {
+	{ "sources", cmd_sources, O_COMMON | O_FORMAT },
+	{ "categories", NULL, O_COMMON | O_FORMAT | O_SOURCE },
+	{ "classes", NULL, O_COMMON | O_FORMAT | O_SOURCE },
+	{ "select", cmd_select,
+	  O_COMMON | O_FORMAT | O_SOURCE | O_CATEGORY | O_CLASS | O_SET | O_ALL | O_CONTRACT },
+	{ "explain", cmd_explain,
+	  O_COMMON | O_FORMAT | O_SOURCE | O_CATEGORY | O_CLASS | O_SET | O_CONTRACT | O_CLAUSE },
+	{ "check", cmd_check, O_COMMON },
+	{ "build", cmd_build, O_COMMON | O_OUTPUT },
+};
+
+static void free_source(gpointer p)
+{
+	spec_free(p);
+}
+
+int cli_main(int argc, char **argv, FILE *out, FILE *errf)
+{
+	cli c;
+	size_t i;
+	int r;
+
+	memset(&c, 0, sizeof c);
+	c.out = out;
+	c.errf = errf;
+	if (argc < 2) {
+		fputs(usage_text, errf);
+		return 2;
+	}
+	if (strcmp(argv[1], "--help") == 0 || strcmp(argv[1], "-h") == 0 ||
+	    strcmp(argv[1], "help") == 0) {
+		fputs(usage_text, out);
+		return 0;
+	}
+	if (strcmp(argv[1], "--version") == 0 || strcmp(argv[1], "version") == 0) {
+		fprintf(out, "clausegen %s\n", render_version());
+		return 0;
+	}
+	for (i = 0; i < G_N_ELEMENTS(commands); i++)
+		if (strcmp(argv[1], commands[i].name) == 0)
+			break;
+	if (i == G_N_ELEMENTS(commands)) {
+		const char *names[G_N_ELEMENTS(commands)];
+		const char *hint;
+		size_t k;
+		for (k = 0; k < G_N_ELEMENTS(commands); k++)
+			names[k] = commands[k].name;
+		hint = util_suggest(argv[1], names, G_N_ELEMENTS(commands));
+		if (hint)
+			return usage_error(&c, "unknown command '%s' (did you mean '%s'?)", argv[1], hint);
+		return usage_error(&c, "unknown command '%s'%s", argv[1], "");
+	}
+	c.sets = g_ptr_array_new();
+	c.sources = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_source);
+	r = parse_opts(&c, argc - 1, argv + 1, commands[i].opts, commands[i].name);
+	if (r == 0) {
+		resolve_paths(&c);
+		if (commands[i].fn != NULL)
+			r = commands[i].fn(&c);
+		else
+			r = cmd_dims(&c, strcmp(commands[i].name, "classes") == 0);
+	} else if (r < 0) {
+		r = 0; /* --help */
+	}
+	g_hash_table_destroy(c.sources);
+	g_ptr_array_free(c.sets, TRUE);
+	g_free(c.specs);
+	g_free(c.lua);
+	fflush(out);
+	return r;
+}

@@ -1,0 +1,418 @@
+#include "sandbox.h"
+
+#include <glib.h>
+#include <lauxlib.h>
+#include <lualib.h>
+#include <string.h>
+
+#include "util.h"
+
+#define SB_DEFAULT_MEM (64u * 1024 * 1024)
+#define SB_DEFAULT_INSTR 200000000ULL
+/* The hook runs every SB_HOOK_STEP instructions: rare enough to cost
+ * nothing, often enough to stop a loop promptly. */
+#define SB_HOOK_STEP 10000
+
+struct sb_sandbox {
+	lua_State *L;
+	size_t used, peak, limit;
+	unsigned long nalloc, fail_at;
+	uint64_t executed, instr_limit;
+	int over_budget;
+	/* Where the last error happened, found by the message handler. */
+	char *err_src;
+	int err_line;
+};
+
+static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
+{
+	sb_sandbox *sb = ud;
+
+	if (ptr == NULL)
+		osize = 0; /* osize then encodes the object type, not a size */
+	if (nsize == 0) {
+		free(ptr);
+		sb->used -= osize;
+		return NULL;
+	}
+	if (nsize > osize) {
+		sb->nalloc++;
+		if (sb->fail_at != 0 && sb->nalloc >= sb->fail_at)
+			return NULL;
+		if (nsize - osize > sb->limit - sb->used)
+			return NULL; /* Lua turns this into "not enough memory" */
+	}
+	ptr = realloc(ptr, nsize);
+	if (ptr == NULL)
+		return NULL;
+	sb->used = sb->used - osize + nsize;
+	if (sb->used > sb->peak)
+		sb->peak = sb->used;
+	return ptr;
+}
+
+static sb_sandbox *sandbox_of(lua_State *L)
+{
+	void *ud;
+
+	lua_getallocf(L, &ud);
+	return ud;
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	sb_sandbox *sb = sandbox_of(L);
+
+	(void)ar;
+	sb->executed += SB_HOOK_STEP;
+	if (sb->executed > sb->instr_limit) {
+		/* Once over budget, fail on every instruction: a pcall in the
+		 * script may catch one error but can never run on. */
+		if (!sb->over_budget) {
+			sb->over_budget = 1;
+			lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
+		}
+		luaL_error(L, "instruction limit of %llu exceeded (endless loop?)",
+		           (unsigned long long)sb->instr_limit);
+	}
+}
+
+/* print/warn would write into our JSON on stdout; the rules have nothing to
+ * say there. Everything not listed here is removed from the globals. */
+static const char *const safe_base[] = {
+	"assert", "error", "ipairs", "next", "pairs", "pcall", "rawequal", "rawget",
+	"rawlen", "select", "setmetatable", "getmetatable", "tonumber", "tostring",
+	"type", "xpcall", "_G", "_VERSION", "string", "table", "math", "utf8", NULL
+};
+
+static int is_safe(const char *name)
+{
+	int i;
+
+	for (i = 0; safe_base[i] != NULL; i++)
+		if (strcmp(safe_base[i], name) == 0)
+			return 1;
+	return 0;
+}
+
+static void strip_globals(lua_State *L)
+{
+	GPtrArray *drop = g_ptr_array_new_with_free_func(g_free);
+	guint i;
+
+	lua_pushglobaltable(L);
+	lua_pushnil(L);
+	while (lua_next(L, -2) != 0) {
+		lua_pop(L, 1);
+		if (lua_type(L, -1) != LUA_TSTRING || !is_safe(lua_tostring(L, -1)))
+			g_ptr_array_add(drop, g_strdup(lua_tostring(L, -1)));
+	}
+	for (i = 0; i < drop->len; i++) {
+		lua_pushnil(L);
+		lua_setfield(L, -2, g_ptr_array_index(drop, i));
+	}
+	lua_pop(L, 1);
+	g_ptr_array_free(drop, TRUE);
+}
+
+static int open_libs(lua_State *L)
+{
+	static const luaL_Reg libs[] = {
+		{ LUA_GNAME, luaopen_base },      { LUA_STRLIBNAME, luaopen_string },
+		{ LUA_TABLIBNAME, luaopen_table }, { LUA_MATHLIBNAME, luaopen_math },
+		{ LUA_UTF8LIBNAME, luaopen_utf8 }, { NULL, NULL }
+	};
+	const luaL_Reg *l;
+
+	for (l = libs; l->func != NULL; l++) {
+		luaL_requiref(L, l->name, l->func, 1);
+		lua_pop(L, 1);
+	}
+	/* Deterministic random numbers: the same contract gives the same
+	 * output, whatever the script does with math.random. */
+	lua_getglobal(L, "math");
+	lua_getfield(L, -1, "randomseed");
+	lua_pushinteger(L, 0);
+	lua_call(L, 1, 0);
+	lua_pushnil(L);
+	lua_setfield(L, -2, "randomseed");
+	lua_pop(L, 1);
+	/* string.dump would hand out bytecode; the string table is also the
+	 * strings' metatable __index, so removing it here covers ("").dump. */
+	lua_getglobal(L, "string");
+	lua_pushnil(L);
+	lua_setfield(L, -2, "dump");
+	lua_pop(L, 1);
+	/* getmetatable("") returns this instead of the real metatable. */
+	lua_pushliteral(L, "");
+	lua_getmetatable(L, -1);
+	lua_pushliteral(L, "string");
+	lua_setfield(L, -2, "__metatable");
+	lua_pop(L, 2);
+	strip_globals(L);
+	/* Registry entries the loader needs are kept off _G. */
+	lua_pushnil(L);
+	lua_setfield(L, LUA_REGISTRYINDEX, LUA_LOADED_TABLE);
+	return 0;
+}
+
+sb_sandbox *sb_new(const sb_limits *lim, cg_err *err)
+{
+	sb_sandbox *sb = g_new0(sb_sandbox, 1);
+
+	sb->limit = lim && lim->mem_limit ? lim->mem_limit : SB_DEFAULT_MEM;
+	sb->instr_limit = lim && lim->instr_limit ? lim->instr_limit : SB_DEFAULT_INSTR;
+	sb->L = lua_newstate(sb_alloc, sb);
+	if (sb->L == NULL) {
+		cg_err_set(err, CG_ESYS, NULL, 0, 0, "cannot create a Lua state (out of memory)");
+		g_free(sb);
+		return NULL;
+	}
+	lua_pushcfunction(sb->L, open_libs);
+	if (lua_pcall(sb->L, 0, 0, 0) != LUA_OK) {
+		cg_err_set(err, CG_ESYS, NULL, 0, 0, "cannot set up the Lua sandbox: %s",
+		           lua_tostring(sb->L, -1));
+		sb_free(sb);
+		return NULL;
+	}
+	lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, SB_HOOK_STEP);
+	return sb;
+}
+
+void sb_free(sb_sandbox *sb)
+{
+	if (sb == NULL)
+		return;
+	if (sb->L != NULL)
+		lua_close(sb->L);
+	g_free(sb->err_src);
+	g_free(sb);
+}
+
+lua_State *sb_lua(sb_sandbox *sb)
+{
+	return sb->L;
+}
+
+size_t sb_mem_used(const sb_sandbox *sb)
+{
+	return sb->used;
+}
+
+size_t sb_mem_peak(const sb_sandbox *sb)
+{
+	return sb->peak;
+}
+
+void sb_fail_after(sb_sandbox *sb, unsigned long n)
+{
+	sb->fail_at = n == 0 ? 0 : sb->nalloc + n;
+}
+
+/* Message handler: remembers the innermost Lua frame (the script line that
+ * failed) and turns non-string error values into text. */
+static int msgh(lua_State *L)
+{
+	sb_sandbox *sb = sandbox_of(L);
+	lua_Debug ar;
+	int level;
+
+	g_free(sb->err_src);
+	sb->err_src = NULL;
+	sb->err_line = 0;
+	for (level = 1; lua_getstack(L, level, &ar); level++) {
+		if (!lua_getinfo(L, "Sl", &ar))
+			break;
+		if (ar.currentline > 0 && ar.source[0] == '@') {
+			sb->err_src = g_strdup(ar.source + 1);
+			sb->err_line = ar.currentline;
+			break;
+		}
+	}
+	if (!lua_isstring(L, 1)) {
+		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
+			return 1;
+		lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
+	}
+	return 1;
+}
+
+/* The message without Lua's own "src:line: " prefix, which we print in
+ * our file:line:col form instead. */
+static const char *strip_where(const char *msg, const char *src, int line)
+{
+	const char *p;
+	char *prefix;
+
+	if (src == NULL)
+		return msg;
+	prefix = g_strdup_printf(":%d: ", line);
+	p = strstr(msg, prefix);
+	if (p != NULL && p - msg <= (ptrdiff_t)strlen(src) + 4)
+		msg = p + strlen(prefix);
+	g_free(prefix);
+	return msg;
+}
+
+static int report(sb_sandbox *sb, int status, const char *fallback_src, cg_err *err)
+{
+	lua_State *L = sb->L;
+	const char *msg = lua_tostring(L, -1);
+
+	if (status == LUA_ERRMEM) {
+		/* Lua calls no handler for memory errors: name the script. */
+		cg_err_set(err, CG_EINPUT, fallback_src, 0, 0,
+		           "script exceeded its memory limit of %zu bytes", sb->limit);
+	} else if (sb->err_src != NULL) {
+		cg_err_set(err, CG_EINPUT, sb->err_src, sb->err_line, 1, "%s",
+		           strip_where(msg ? msg : "error", sb->err_src, sb->err_line));
+	} else {
+		cg_err_set(err, CG_EINPUT, fallback_src, 0, 0, "%s", msg ? msg : "error");
+	}
+	lua_pop(L, 1);
+	return 0;
+}
+
+static int pcall_h(sb_sandbox *sb, int nargs, int nresults, const char *src, cg_err *err)
+{
+	lua_State *L = sb->L;
+	int base = lua_gettop(L) - nargs; /* index of the function */
+	int status;
+
+	if (sb->over_budget) {
+		lua_settop(L, base - 1);
+		cg_err_set(err, CG_EINPUT, src, 0, 0, "instruction limit of %llu exceeded",
+		           (unsigned long long)sb->instr_limit);
+		return 0;
+	}
+	lua_pushcfunction(L, msgh);
+	lua_insert(L, base);
+	status = lua_pcall(L, nargs, nresults, base);
+	lua_remove(L, base);
+	if (status != LUA_OK)
+		return report(sb, status, src, err);
+	return 1;
+}
+
+int sb_run_file(sb_sandbox *sb, const char *path, int nargs, int nresults, cg_err *err)
+{
+	lua_State *L = sb->L;
+	char *buf, *chunk;
+	size_t len;
+	int status;
+
+	if (!util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, err)) {
+		lua_pop(L, nargs);
+		return 0;
+	}
+	chunk = g_strconcat("@", path, NULL);
+	/* Mode "t": a precompiled chunk could break the VM's invariants. */
+	status = luaL_loadbufferx(L, buf, len, chunk, "t");
+	g_free(chunk);
+	g_free(buf);
+	if (status != LUA_OK) {
+		/* Syntax errors read "path:line: msg"; take the line from it. */
+		const char *msg = lua_tostring(L, -1);
+		int line = 0;
+		const char *p = msg ? strstr(msg, path) : NULL;
+		if (p != NULL && p[strlen(path)] == ':')
+			line = atoi(p + strlen(path) + 1);
+		cg_err_set(err, status == LUA_ERRMEM ? CG_ESYS : CG_EINPUT, path, line, 1, "%s",
+		           msg ? strip_where(msg, path, line) : "cannot load script");
+		lua_pop(L, 1 + nargs);
+		return 0;
+	}
+	lua_insert(L, lua_gettop(L) - nargs);
+	return pcall_h(sb, nargs, nresults, path, err);
+}
+
+int sb_call(sb_sandbox *sb, int nargs, int nresults, cg_err *err)
+{
+	lua_State *L = sb->L;
+	lua_Debug ar;
+	const char *src = NULL;
+	char *copy = NULL;
+	int r;
+
+	/* The function's own script, for errors Lua gives no position for. */
+	lua_pushvalue(L, -1 - nargs);
+	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@')
+		src = copy = g_strdup(ar.source + 1);
+	r = pcall_h(sb, nargs, nresults, src, err);
+	g_free(copy);
+	return r;
+}
+
+/* ---- read-only views ---- */
+
+static int ro_newindex(lua_State *L)
+{
+	luaL_where(L, 2);
+	lua_pushfstring(L, "attempt to change read-only data (field '%s')",
+	                luaL_tolstring(L, 2, NULL));
+	lua_remove(L, -2);
+	lua_concat(L, 2);
+	return lua_error(L);
+}
+
+static int ro_len(lua_State *L)
+{
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	return 1;
+}
+
+static int ro_next(lua_State *L)
+{
+	lua_settop(L, 2);
+	if (lua_next(L, lua_upvalueindex(1)) == 0) {
+		lua_pushnil(L);
+		return 1;
+	}
+	return 2;
+}
+
+/* __pairs: an iterator bound to the hidden table, so `pairs` never hands
+ * the writable table to the script. */
+static int ro_pairs(lua_State *L)
+{
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_pushcclosure(L, ro_next, 1);
+	lua_pushvalue(L, 1);
+	lua_pushnil(L);
+	return 3;
+}
+
+void sb_readonly(lua_State *L)
+{
+	int t = lua_gettop(L);
+
+	luaL_checkstack(L, 8, "read-only view");
+	/* Nested tables first, so that what the view returns is a view too. */
+	lua_pushnil(L);
+	while (lua_next(L, t) != 0) {
+		if (lua_type(L, -1) == LUA_TTABLE) {
+			lua_pushvalue(L, -2);
+			lua_insert(L, -2);
+			sb_readonly(L);
+			lua_rawset(L, t);
+		} else {
+			lua_pop(L, 1);
+		}
+	}
+	lua_newtable(L);            /* the proxy */
+	lua_createtable(L, 0, 5);   /* its metatable */
+	lua_pushvalue(L, t);
+	lua_setfield(L, -2, "__index");
+	lua_pushcfunction(L, ro_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushvalue(L, t);
+	lua_pushcclosure(L, ro_len, 1);
+	lua_setfield(L, -2, "__len");
+	lua_pushvalue(L, t);
+	lua_pushcclosure(L, ro_pairs, 1);
+	lua_setfield(L, -2, "__pairs");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+	lua_setmetatable(L, -2);
+	lua_replace(L, t);
+}

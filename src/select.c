@@ -1,0 +1,341 @@
+#include "select.h"
+
+#include <glib.h>
+#include <lauxlib.h>
+#include <string.h>
+
+#include "util.h"
+
+char **sel_scripts(const char *lua_dir, const char *source_id)
+{
+	GPtrArray *a = g_ptr_array_new();
+	char *own, *name;
+
+	g_ptr_array_add(a, g_build_filename(lua_dir, "select.lua", NULL));
+	name = g_strconcat(source_id, ".lua", NULL);
+	own = g_build_filename(lua_dir, name, NULL);
+	g_free(name);
+	if (util_is_file(own))
+		g_ptr_array_add(a, own);
+	else
+		g_free(own);
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+int sel_in_documents(sp_verdict v)
+{
+	return v == V_REQUIRED || v == V_OPTIONAL || v == V_INCLUDED;
+}
+
+/* ---- views handed to the scripts (made read-only before use) ---- */
+
+static void set_str(lua_State *L, const char *k, const char *v)
+{
+	if (v == NULL)
+		return;
+	lua_pushstring(L, v);
+	lua_setfield(L, -2, k);
+}
+
+static void push_dims(lua_State *L, const sp_dim *d, size_t n)
+{
+	size_t i;
+
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "id", d[i].id);
+		set_str(L, "name", d[i].name);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+/* An attribute value as the rules see it: booleans as Lua booleans. */
+static void push_attr_value(lua_State *L, const sp_attr *a, const char *v)
+{
+	if (a->type == SP_ATTR_BOOL)
+		lua_pushboolean(L, strcmp(v, "true") == 0);
+	else
+		lua_pushstring(L, v);
+}
+
+static void push_source(lua_State *L, const sp_source *s)
+{
+	size_t i, j;
+
+	lua_newtable(L);
+	set_str(L, "id", s->id);
+	set_str(L, "title", s->title);
+	set_str(L, "version", s->version);
+	push_dims(L, s->classes, s->nclasses);
+	lua_setfield(L, -2, "classes");
+	push_dims(L, s->cats, s->ncats);
+	lua_setfield(L, -2, "categories");
+	lua_createtable(L, (int)s->ntables, 0);
+	for (i = 0; i < s->ntables; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "id", s->tables[i].id);
+		set_str(L, "title", s->tables[i].title);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "tables");
+	if (s->ntables > 0)
+		set_str(L, "select_table", s->tables[s->select_table].id);
+	lua_newtable(L);
+	for (i = 0; i < s->nvocab; i++)
+		set_str(L, s->vocab[i].mark, spec_verdict_name(s->vocab[i].verdict));
+	lua_setfield(L, -2, "marks");
+	set_str(L, "default_verdict", spec_verdict_name(s->default_verdict));
+	lua_newtable(L);
+	for (i = 0; i < s->nattrs; i++) {
+		const sp_attr *a = &s->attrs[i];
+		lua_newtable(L);
+		set_str(L, "name", a->name);
+		set_str(L, "type", a->type == SP_ATTR_BOOL ? "bool" : "enum");
+		lua_createtable(L, (int)a->nvalues, 0);
+		for (j = 0; j < a->nvalues; j++) {
+			lua_pushstring(L, a->values[j]);
+			lua_rawseti(L, -2, (lua_Integer)j + 1);
+		}
+		lua_setfield(L, -2, "values");
+		lua_setfield(L, -2, a->id);
+	}
+	lua_setfield(L, -2, "attributes");
+	sb_readonly(L);
+}
+
+static void push_choices(lua_State *L, const ct_pair *p, size_t n)
+{
+	size_t i;
+
+	lua_newtable(L);
+	for (i = 0; i < n; i++) {
+		if (p[i].value != NULL)
+			lua_pushstring(L, p[i].value);
+		else
+			lua_pushboolean(L, 1);
+		lua_setfield(L, -2, p[i].key);
+	}
+}
+
+static void push_contract(lua_State *L, const ct_contract *c)
+{
+	const sp_source *s = c->src;
+	size_t i;
+
+	lua_newtable(L);
+	set_str(L, "id", c->id);
+	set_str(L, "title", c->title);
+	set_str(L, "source", s->id);
+	if (c->category >= 0)
+		set_str(L, "category", s->cats[c->category].id);
+	if (s->nclasses > 0)
+		set_str(L, "class", s->classes[c->klass].id);
+	lua_newtable(L);
+	for (i = 0; i < s->nattrs; i++)
+		if (c->attr_values[i] != NULL) {
+			push_attr_value(L, &s->attrs[i], c->attr_values[i]);
+			lua_setfield(L, -2, s->attrs[i].id);
+		}
+	lua_setfield(L, -2, "attributes");
+	push_choices(L, c->include, c->ninclude);
+	lua_setfield(L, -2, "include");
+	push_choices(L, c->exclude, c->nexclude);
+	lua_setfield(L, -2, "exclude");
+	sb_readonly(L);
+}
+
+static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size_t n)
+{
+	size_t i, j;
+
+	lua_createtable(L, (int)n, 0);
+	for (i = 0; i < n; i++) {
+		lua_createtable(L, 0, 2);
+		set_str(L, "attr", s->attrs[cd[i].attr].id);
+		lua_createtable(L, (int)cd[i].nvalues, 0);
+		for (j = 0; j < cd[i].nvalues; j++) {
+			push_attr_value(L, &s->attrs[cd[i].attr], cd[i].values[j]);
+			lua_rawseti(L, -2, (lua_Integer)j + 1);
+		}
+		lua_setfield(L, -2, "values");
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_clause(lua_State *L, const sp_source *s, const sp_clause *c)
+{
+	const sp_section *sec = &s->sections[c->section];
+	size_t t, k, col, i;
+
+	lua_newtable(L);
+	set_str(L, "id", c->id);
+	set_str(L, "number", c->number);
+	set_str(L, "title", spec_clause_title(s, c));
+	lua_createtable(L, 0, 3);
+	set_str(L, "id", sec->id);
+	set_str(L, "number", sec->number);
+	set_str(L, "title", sec->title);
+	lua_setfield(L, -2, "section");
+	lua_newtable(L);
+	for (t = 0; t < s->ntables; t++) {
+		const sp_table *tb = &s->tables[t];
+		if (c->marks[t] == NULL)
+			continue;
+		lua_newtable(L);
+		for (k = 0; k < SP_NCLASSES(s); k++) {
+			if (s->nclasses > 0)
+				lua_newtable(L);
+			for (col = 0; col < tb->ncols; col++)
+				set_str(L, s->cats[tb->cols[col]].id, c->marks[t][k * tb->ncols + col]);
+			if (s->nclasses > 0)
+				lua_setfield(L, -2, s->classes[k].id);
+		}
+		lua_setfield(L, -2, tb->id);
+	}
+	lua_setfield(L, -2, "marks");
+	push_conds(L, s, c->when, c->nwhen);
+	lua_setfield(L, -2, "when");
+	push_conds(L, s, c->unless, c->nunless);
+	lua_setfield(L, -2, "unless");
+	if (c->verdict >= 0)
+		set_str(L, "verdict", spec_verdict_name((sp_verdict)c->verdict));
+	lua_createtable(L, (int)c->napps, 0);
+	for (i = 0; i < c->napps; i++) {
+		lua_pushstring(L, s->apps[c->apps[i]].id);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+	lua_setfield(L, -2, "appendices");
+	sb_readonly(L);
+}
+
+/* Loads the scripts; leaves the rules module (a table with a `verdict`
+ * function) on the stack. */
+static int load_rules(sb_sandbox *sb, char **scripts, cg_err *err)
+{
+	lua_State *L = sb_lua(sb);
+	size_t i;
+
+	for (i = 0; scripts[i] != NULL; i++) {
+		/* Each script gets the module so far (none for the first). */
+		int nargs = i > 0 ? 1 : 0;
+		if (!sb_run_file(sb, scripts[i], nargs, 1, err))
+			return 0;
+		if (!lua_istable(L, -1)) {
+			cg_err_set(err, CG_EINPUT, scripts[i], 0, 0,
+			           "script must return its rules as a table (got %s)",
+			           luaL_typename(L, -1));
+			lua_pop(L, 1);
+			return 0;
+		}
+	}
+	lua_getfield(L, -1, "verdict");
+	if (!lua_isfunction(L, -1)) {
+		cg_err_set(err, CG_EINPUT, scripts[i - 1], 0, 0,
+		           "the rules table has no function 'verdict'");
+		lua_pop(L, 2);
+		return 0;
+	}
+	lua_pop(L, 1);
+	return 1;
+}
+
+/* Where the verdict function was defined, for messages about its result. */
+static void fn_where(lua_State *L, int idx, char **src, int *line)
+{
+	lua_Debug ar;
+
+	*src = NULL;
+	*line = 0;
+	lua_pushvalue(L, idx);
+	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@') {
+		*src = g_strdup(ar.source + 1);
+		*line = ar.linedefined;
+	}
+}
+
+sel_result *sel_run(const ct_contract *ct, const char *lua_dir, const sb_limits *lim,
+                    cg_err *err)
+{
+	const sp_source *s = ct->src;
+	sel_result *r = g_new0(sel_result, 1);
+	char **scripts = sel_scripts(lua_dir, s->id);
+	sb_sandbox *sb = sb_new(lim, err);
+	lua_State *L;
+	int rules, src_v, ct_v;
+	size_t i;
+
+	r->src = s;
+	r->ct = ct;
+	r->items = g_new0(sel_item, s->nclauses);
+	if (sb == NULL)
+		goto fail;
+	L = sb_lua(sb);
+	if (!load_rules(sb, scripts, err))
+		goto fail;
+	rules = lua_gettop(L);
+	push_source(L, s);
+	src_v = lua_gettop(L);
+	push_contract(L, ct);
+	ct_v = lua_gettop(L);
+	for (i = 0; i < s->nclauses; i++) {
+		const sp_clause *c = &s->clauses[i];
+		const char *v, *why;
+		int vd;
+
+		lua_getfield(L, rules, "verdict");
+		push_clause(L, s, c);
+		lua_pushvalue(L, ct_v);
+		lua_pushvalue(L, src_v);
+		if (!sb_call(sb, 3, 2, err))
+			goto fail;
+		v = lua_tostring(L, -2);
+		why = lua_type(L, -1) == LUA_TSTRING ? lua_tostring(L, -1) : NULL;
+		vd = lua_type(L, -2) == LUA_TSTRING ? spec_verdict_parse(v) : -1;
+		if (vd < 0 || why == NULL || why[0] == '\0') {
+			char *src;
+			int line;
+			lua_getfield(L, rules, "verdict");
+			fn_where(L, -1, &src, &line);
+			lua_pop(L, 1);
+			if (vd < 0)
+				cg_err_set(err, CG_EINPUT, src ? src : scripts[0], line, 1,
+				           "verdict() returned %s%s%s for clause '%s'; expected \"required\", \"optional\", \"not-applicable\" or \"included\"",
+				           lua_type(L, -2) == LUA_TSTRING ? "'" : "",
+				           lua_type(L, -2) == LUA_TSTRING ? v : luaL_typename(L, -2),
+				           lua_type(L, -2) == LUA_TSTRING ? "'" : "", c->id);
+			else
+				cg_err_set(err, CG_EINPUT, src ? src : scripts[0], line, 1,
+				           "verdict() returned no reason for clause '%s'; return the verdict and a text saying why",
+				           c->id);
+			g_free(src);
+			goto fail;
+		}
+		r->items[i].clause = c;
+		r->items[i].verdict = (sp_verdict)vd;
+		r->items[i].reason = g_strdup(why);
+		r->n++;
+		lua_pop(L, 2);
+	}
+	sb_free(sb);
+	g_strfreev(scripts);
+	return r;
+fail:
+	sb_free(sb);
+	g_strfreev(scripts);
+	sel_free(r);
+	return NULL;
+}
+
+void sel_free(sel_result *r)
+{
+	size_t i;
+
+	if (r == NULL)
+		return;
+	for (i = 0; i < r->n; i++)
+		g_free(r->items[i].reason);
+	g_free(r->items);
+	g_free(r);
+}

@@ -1,0 +1,208 @@
+#include "util.h"
+
+#include <errno.h>
+#include <glib.h>
+#include <stdio.h>
+#include <string.h>
+#include <sys/stat.h>
+
+/* Line and column (1-based, in code points) of byte offset `off`. */
+static void pos_of(const char *buf, size_t off, int *line, int *col)
+{
+	size_t i, bol = 0;
+
+	*line = 1;
+	for (i = 0; i < off; i++)
+		if (buf[i] == '\n') {
+			(*line)++;
+			bol = i + 1;
+		}
+	*col = util_utf8_cols(buf + bol, off - bol) + 1;
+}
+
+int util_read_text(const char *path, size_t limit, char **out, size_t *len, cg_err *err)
+{
+	FILE *fp = NULL;
+	char *buf = NULL;
+	size_t n, i, j;
+	const char *bad;
+	struct stat st;
+	int line, col, ok = 0;
+
+	*out = NULL;
+	*len = 0;
+	fp = fopen(path, "rb");
+	if (fp == NULL) {
+		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot open: %s", strerror(errno));
+		goto out;
+	}
+	if (fstat(fileno(fp), &st) == 0 && !S_ISREG(st.st_mode)) {
+		cg_err_set(err, CG_EINPUT, path, 0, 0, "not a regular file");
+		goto out;
+	}
+	/* Read at most limit+1 bytes so that a file growing under us, or a
+	 * device, is still caught by the size check. */
+	buf = g_malloc(limit + 2);
+	n = fread(buf, 1, limit + 1, fp);
+	if (ferror(fp)) {
+		cg_err_set(err, CG_ESYS, path, 0, 0, "read error: %s", strerror(errno));
+		goto out;
+	}
+	if (n > limit) {
+		cg_err_set(err, CG_EINPUT, path, 0, 0,
+		           "file is larger than the limit of %zu bytes", limit);
+		goto out;
+	}
+	buf[n] = '\0';
+	bad = memchr(buf, '\0', n);
+	if (bad != NULL) {
+		pos_of(buf, (size_t)(bad - buf), &line, &col);
+		cg_err_set(err, CG_EINPUT, path, line, col, "NUL byte in text file");
+		goto out;
+	}
+	if (!g_utf8_validate(buf, (gssize)n, &bad)) {
+		pos_of(buf, (size_t)(bad - buf), &line, &col);
+		cg_err_set(err, CG_EINPUT, path, line, col,
+		           "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
+		           (unsigned char)*bad);
+		goto out;
+	}
+	i = 0;
+	/* Editors on Windows write a BOM; it carries no meaning in UTF-8. */
+	if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
+		i = 3;
+	for (j = 0; i < n; i++) {
+		if (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
+			continue;
+		buf[j++] = buf[i];
+	}
+	buf[j] = '\0';
+	*out = buf;
+	*len = j;
+	buf = NULL;
+	ok = 1;
+out:
+	if (fp != NULL)
+		fclose(fp);
+	g_free(buf);
+	return ok;
+}
+
+int util_natcmp(const char *a, const char *b)
+{
+	while (*a && *b) {
+		if (g_ascii_isdigit(*a) && g_ascii_isdigit(*b)) {
+			const char *sa, *sb;
+			size_t la, lb;
+
+			while (*a == '0' && g_ascii_isdigit(a[1]))
+				a++;
+			while (*b == '0' && g_ascii_isdigit(b[1]))
+				b++;
+			for (sa = a; g_ascii_isdigit(*a); a++)
+				;
+			for (sb = b; g_ascii_isdigit(*b); b++)
+				;
+			la = (size_t)(a - sa);
+			lb = (size_t)(b - sb);
+			if (la != lb)
+				return la < lb ? -1 : 1;
+			int c = memcmp(sa, sb, la);
+			if (c != 0)
+				return c;
+			continue;
+		}
+		if (*a != *b)
+			return (unsigned char)*a < (unsigned char)*b ? -1 : 1;
+		a++;
+		b++;
+	}
+	return (unsigned char)*a - (unsigned char)*b;
+}
+
+/* Levenshtein distance over bytes, capped: ids and keys are short ASCII. */
+static size_t edit_distance(const char *s, const char *t)
+{
+	size_t ls = strlen(s), lt = strlen(t), i, j;
+	size_t *row, d;
+
+	if (ls > 64 || lt > 64)
+		return (size_t)-1;
+	row = g_new(size_t, lt + 1);
+	for (j = 0; j <= lt; j++)
+		row[j] = j;
+	for (i = 1; i <= ls; i++) {
+		size_t diag = row[0];
+		row[0] = i;
+		for (j = 1; j <= lt; j++) {
+			size_t up = row[j];
+			size_t best = diag + (s[i - 1] == t[j - 1] ? 0 : 1);
+			if (row[j] + 1 < best)
+				best = row[j] + 1;
+			if (row[j - 1] + 1 < best)
+				best = row[j - 1] + 1;
+			row[j] = best;
+			diag = up;
+		}
+	}
+	d = row[lt];
+	g_free(row);
+	return d;
+}
+
+const char *util_suggest(const char *word, const char *const *cands, size_t n)
+{
+	const char *best = NULL;
+	size_t bestd = (size_t)-1, i, len = strlen(word);
+	/* A third of the word's length, at least 1 and at most 3 edits: close
+	 * enough to be a typo, far enough not to suggest nonsense. */
+	size_t limit = len / 3;
+
+	if (limit < 1)
+		limit = 1;
+	if (limit > 3)
+		limit = 3;
+	for (i = 0; i < n; i++) {
+		size_t d = edit_distance(word, cands[i]);
+		if (d < bestd) {
+			bestd = d;
+			best = cands[i];
+		}
+	}
+	return bestd <= limit ? best : NULL;
+}
+
+int util_valid_id(const char *s, const char *extra)
+{
+	size_t i, n = strlen(s);
+
+	if (n == 0 || n > 128 || s[0] == '.' || s[0] == '-')
+		return 0;
+	for (i = 0; i < n; i++)
+		if (!g_ascii_isalnum(s[i]) && strchr(extra, s[i]) == NULL)
+			return 0;
+	return 1;
+}
+
+int util_utf8_cols(const char *s, size_t nbytes)
+{
+	size_t i;
+	int cols = 0;
+
+	for (i = 0; i < nbytes; i++)
+		if (((unsigned char)s[i] & 0xC0) != 0x80)
+			cols++;
+	return cols;
+}
+
+int util_is_dir(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISDIR(st.st_mode);
+}
+
+int util_is_file(const char *path)
+{
+	struct stat st;
+	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
+}

@@ -1,0 +1,40 @@
+/* util.h: small helpers shared by the loaders: bounded text file reading,
+ * natural ordering of clause numbers, did-you-mean suggestions, id checks. */
+#ifndef CG_UTIL_H
+#define CG_UTIL_H
+
+#include <stddef.h>
+
+#include "err.h"
+
+/* Largest source, contract or script file accepted (documented in
+ * docs/spec-format.md): real files are a few KiB; anything near this is a
+ * mistake or an attack, and refusing it bounds memory and time. */
+#define CG_MAX_FILE_SIZE (1024 * 1024)
+
+/* Reads a whole text file of at most `limit` bytes. Refuses NUL bytes and
+ * invalid UTF-8 with the line and column of the first bad byte, drops a
+ * leading UTF-8 BOM and turns CRLF into LF. On success `*out` (caller frees
+ * with g_free) is NUL-terminated and `*len` is its length. */
+int util_read_text(const char *path, size_t limit, char **out, size_t *len, cg_err *err);
+
+/* Orders clause numbers as a reader does: digit runs compare as numbers, the
+ * rest byte by byte ("1-2-10" after "1-2-9"). */
+int util_natcmp(const char *a, const char *b);
+
+/* Returns the candidate closest to `word` when it is close enough to be a
+ * plausible typo, else NULL. The result points into `cands`. */
+const char *util_suggest(const char *word, const char *const *cands, size_t n);
+
+/* True when `s` is a non-empty id of the characters in `extra` plus ASCII
+ * letters and digits, at most 128 bytes, not starting with '.' or '-'. */
+int util_valid_id(const char *s, const char *extra);
+
+/* Number of UTF-8 code points in the first `nbytes` bytes of `s`. */
+int util_utf8_cols(const char *s, size_t nbytes);
+
+/* True when the path names an existing directory / regular file. */
+int util_is_dir(const char *path);
+int util_is_file(const char *path);
+
+#endif
