@@ -35,6 +35,7 @@ typedef struct {
 	char **args;          /* positional arguments after the command */
 	int nargs;
 	GHashTable *sources;  /* id -> sp_source*, loaded once per run */
+	GHashTable *printed;  /* errors already shown, so check says each once */
 	int status;           /* worst exit code so far */
 } cli;
 
@@ -93,8 +94,16 @@ static int exit_code(cg_errkind k)
 static void fail(cli *c, cg_err *e)
 {
 	int code = exit_code(e->kind);
+	char *key = g_strdup_printf("%s:%d:%d:%s", e->file ? e->file : "", e->line, e->col,
+	                            e->msg ? e->msg : "");
 
-	cg_err_print(e, c->errf);
+	/* One broken script fails every source it runs for: say it once. */
+	if (c->printed == NULL || g_hash_table_add(c->printed, key))
+		cg_err_print(e, c->errf);
+	else
+		key = NULL;
+	if (c->printed == NULL)
+		g_free(key);
 	if (code > c->status)
 		c->status = code;
 	cg_err_clear(e);
@@ -116,12 +125,18 @@ static int usage_error(cli *c, const char *fmt, ...)
 
 static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const char *cmd)
 {
-	int ch;
+	int ch, li;
 
 	optind = 0; /* GNU: reinitialise, cli_main may run many times */
 	opterr = 0;
-	while ((ch = getopt_long(argc, argv, "+o:h", long_opts, NULL)) != -1) {
+	while ((li = -1, ch = getopt_long(argc, argv, "+o:h", long_opts, &li)) != -1) {
 		unsigned bit = 0;
+		char name[64];
+
+		if (li >= 0)
+			g_snprintf(name, sizeof name, "--%s", long_opts[li].name);
+		else
+			g_snprintf(name, sizeof name, "-%c", ch == '?' || ch == ':' ? optopt : ch);
 		switch (ch) {
 		case 'R': bit = O_ROOT; c->root = optarg; break;
 		case 'S': bit = O_SPECS; c->specs = optarg; break;
@@ -159,14 +174,14 @@ static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const cha
 			fputs(usage_text, c->out);
 			return -1;
 		case ':':
-			return usage_error(c, "option '%s' needs a value%s", argv[optind - 1], "");
+			return usage_error(c, "option '%s' needs a value", argv[optind - 1]);
 		default:
-			return usage_error(c, "unknown option '%s'%s", argv[optind - 1], "");
+			return usage_error(c, "unknown option '%s'", argv[optind - 1]);
 		}
 		if (!(allowed & bit))
-			return usage_error(c, "option '%s' is not used by '%s'", argv[optind - 1], cmd);
+			return usage_error(c, "option '%s' is not used by '%s'", name, cmd);
 		if ((c->seen & bit) && bit != O_SET)
-			return usage_error(c, "option '%s' given twice%s", argv[optind - 1], "");
+			return usage_error(c, "option '%s' given twice", name);
 		c->seen |= bit;
 	}
 	c->args = argv + optind;
@@ -953,6 +968,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *errf)
 	}
 	c.sets = g_ptr_array_new();
 	c.sources = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, free_source);
+	c.printed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	r = parse_opts(&c, argc - 1, argv + 1, commands[i].opts, commands[i].name);
 	if (r == 0) {
 		resolve_paths(&c);
@@ -964,6 +980,7 @@ int cli_main(int argc, char **argv, FILE *out, FILE *errf)
 		r = 0; /* --help */
 	}
 	g_hash_table_destroy(c.sources);
+	g_hash_table_destroy(c.printed);
 	g_ptr_array_free(c.sets, TRUE);
 	g_free(c.specs);
 	g_free(c.lua);

@@ -19,6 +19,7 @@ struct sb_sandbox {
 	unsigned long nalloc, fail_at;
 	uint64_t executed, instr_limit;
 	int over_budget;
+	char limit_msg[96];  /* made once: luaL_error cannot format 64-bit ints */
 	/* Where the last error happened, found by the message handler. */
 	char *err_src;
 	int err_line;
@@ -72,8 +73,7 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 			sb->over_budget = 1;
 			lua_sethook(L, count_hook, LUA_MASKCOUNT, 1);
 		}
-		luaL_error(L, "instruction limit of %llu exceeded (endless loop?)",
-		           (unsigned long long)sb->instr_limit);
+		luaL_error(L, "%s", sb->limit_msg);
 	}
 }
 
@@ -162,6 +162,9 @@ sb_sandbox *sb_new(const sb_limits *lim, cg_err *err)
 
 	sb->limit = lim && lim->mem_limit ? lim->mem_limit : SB_DEFAULT_MEM;
 	sb->instr_limit = lim && lim->instr_limit ? lim->instr_limit : SB_DEFAULT_INSTR;
+	g_snprintf(sb->limit_msg, sizeof sb->limit_msg,
+	           "instruction limit of %llu exceeded (endless loop?)",
+	           (unsigned long long)sb->instr_limit);
 	sb->L = lua_newstate(sb_alloc, sb);
 	if (sb->L == NULL) {
 		cg_err_set(err, CG_ESYS, NULL, 0, 0, "cannot create a Lua state (out of memory)");
@@ -281,8 +284,7 @@ static int pcall_h(sb_sandbox *sb, int nargs, int nresults, const char *src, cg_
 
 	if (sb->over_budget) {
 		lua_settop(L, base - 1);
-		cg_err_set(err, CG_EINPUT, src, 0, 0, "instruction limit of %llu exceeded",
-		           (unsigned long long)sb->instr_limit);
+		cg_err_set(err, CG_EINPUT, src, 0, 0, "%s", sb->limit_msg);
 		return 0;
 	}
 	lua_pushcfunction(L, msgh);

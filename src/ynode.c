@@ -50,8 +50,12 @@ static void parse_error(yn_ctx *c, yaml_parser_t *p)
 	yaml_mark_t m = p->problem_mark;
 
 	if (p->context != NULL)
+		/* The context's start (an unclosed quote, a flow list) is where
+		 * the mistake usually is; the problem is where it was noticed. */
 		cg_err_set(c->err, CG_EINPUT, c->file, (int)m.line + 1 + c->line_offset,
-		           (int)m.column + 1, "YAML: %s %s", what, p->context);
+		           (int)m.column + 1, "YAML: %s %s that started at line %d, column %d",
+		           what, p->context, (int)p->context_mark.line + 1 + c->line_offset,
+		           (int)p->context_mark.column + 1);
 	else
 		cg_err_set(c->err, CG_EINPUT, c->file, (int)m.line + 1 + c->line_offset,
 		           (int)m.column + 1, "YAML: %s", what);
