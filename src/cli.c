@@ -702,7 +702,8 @@ static char **list_entries(const char *dir, int dirs, const char *suffix)
 		}
 		g_dir_close(d);
 	}
-	qsort(a->pdata, a->len, sizeof(char *), cmp_str);
+	if (a->len > 1)
+		qsort(a->pdata, a->len, sizeof(char *), cmp_str);
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
 }

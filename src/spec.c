@@ -1133,7 +1133,8 @@ char **spec_list(const char *specs_dir)
 		}
 		g_dir_close(d);
 	}
-	qsort(ids->pdata, ids->len, sizeof(char *), cmp_names);
+	if (ids->len > 1)
+		qsort(ids->pdata, ids->len, sizeof(char *), cmp_names);
 	g_ptr_array_add(ids, NULL);
 	return (char **)g_ptr_array_free(ids, FALSE);
 }
