@@ -6,6 +6,9 @@
 #include <string.h>
 
 #include "contract.h"
+#include "doc.h"
+#include "labels.h"
+#include "tmpl.h"
 #include "out.h"
 #include "render.h"
 #include "select.h"
@@ -26,7 +29,8 @@ enum {
 
 typedef struct {
 	FILE *out, *errf;
-	char *root, *specs, *lua, *outdir;
+	char *root, *specs, *lua, *templates, *outdir;
+	lb_labels *labels;    /* templates/labels.yaml, loaded on first use */
 	char *source, *category, *klass, *contract, *clause, *format;
 	GPtrArray *sets;
 	int all;
@@ -209,6 +213,8 @@ static void resolve_paths(cli *c)
 		c->lua = strcmp(root, ".") == 0 ? g_strdup("lua") : g_build_filename(root, "lua", NULL);
 	else
 		c->lua = g_strdup(c->lua);
+	c->templates = strcmp(root, ".") == 0 ? g_strdup("templates")
+	                                      : g_build_filename(root, "templates", NULL);
 }
 
 static int check_format(cli *c, const char *dflt)
@@ -561,6 +567,105 @@ out:
 	return c->status;
 }
 
+/* ---- documents ---- */
+
+/* templates/<source-id>/NAME when a source has its own, else templates/NAME. */
+static char *template_path(cli *c, const char *src_id, const char *name)
+{
+	char *own = g_build_filename(c->templates, src_id, name, NULL);
+
+	if (util_is_file(own))
+		return own;
+	g_free(own);
+	return g_build_filename(c->templates, name, NULL);
+}
+
+static const lb_labels *get_labels(cli *c, cg_err *e)
+{
+	if (c->labels == NULL)
+		c->labels = labels_load(c->templates, e);
+	return c->labels;
+}
+
+static const char *const doc_formats[] = { "html", "md" };
+
+/* Checks every document template a source would use. */
+static int check_templates(cli *c, const sp_source *s, cg_err *e)
+{
+	int k;
+	size_t f;
+
+	if (get_labels(c, e) == NULL)
+		return 0;
+	for (k = DOC_SPEC; k <= DOC_ANNEX; k++)
+		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
+			char *name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
+			char *path = template_path(c, s->id, name);
+			char *text;
+			size_t len;
+			int ok = util_read_text(path, CG_MAX_FILE_SIZE, &text, &len, e) &&
+			         tmpl_check(text, path, s, e);
+			if (ok)
+				g_free(text);
+			g_free(path);
+			g_free(name);
+			if (!ok)
+				return 0;
+		}
+	return 1;
+}
+
+/* Renders the spec and the annex a contract asks for into `stage`. */
+static int write_documents(cli *c, const sel_result *r, const char *stage, cg_err *e)
+{
+	const sp_source *s = r->src;
+	const ct_contract *ct = r->ct;
+	sel_result *ann = NULL;
+	doc_model *m = NULL;
+	const lb_labels *lb;
+	int ok = 0, k;
+	size_t f;
+
+	if (!contract_wants(ct, "spec") && !contract_wants(ct, "annex"))
+		return 1;
+	if ((lb = get_labels(c, e)) == NULL)
+		return 0;
+	/* The spec announces from its own table where the source has one. */
+	if (s->spec_table != s->select_table) {
+		ann = sel_run_table(ct, c->lua, &c->lim, (int)s->spec_table, e);
+		if (ann == NULL)
+			return 0;
+	}
+	m = doc_build(r, ann ? ann : r, s->spec_table);
+	for (k = DOC_SPEC; k <= DOC_ANNEX; k++) {
+		if (!contract_wants(ct, doc_kind_name((doc_kind)k)))
+			continue;
+		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
+			char *name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
+			char *path = template_path(c, s->id, name);
+			char *tmpl = NULL, *doc = NULL;
+			size_t len;
+			int done = 0;
+			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e)) {
+				doc = f == 0 ? render_html_doc(m, (doc_kind)k, tmpl, path, lb, e)
+				             : render_md_doc(m, (doc_kind)k, tmpl, path, lb, e);
+				done = doc != NULL && out_write_file(stage, name, doc, strlen(doc), e);
+			}
+			g_free(doc);
+			g_free(tmpl);
+			g_free(path);
+			g_free(name);
+			if (!done)
+				goto out;
+		}
+	}
+	ok = 1;
+out:
+	doc_free(m);
+	sel_free(ann);
+	return ok;
+}
+
 /* ---- check ---- */
 
 typedef struct {
@@ -612,7 +717,7 @@ static void check_source(cli *c, const char *dir, check_count *n)
 			s = g_hash_table_lookup(c->sources, id);
 		}
 	}
-	if (s == NULL || !check_rules(c, s, &e)) {
+	if (s == NULL || !check_rules(c, s, &e) || !check_templates(c, s, &e)) {
 		n->problems++;
 		fail(c, &e);
 	}
@@ -844,7 +949,7 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e)
 		goto out;
 	if (!out_write_file(stage, "selection.json", json, strlen(json), e) ||
 	    !out_write_file(stage, "selection.md", md, strlen(md), e) ||
-	    !out_commit_dir(stage, final, e))
+	    !write_documents(c, r, stage, e) || !out_commit_dir(stage, final, e))
 		goto out;
 	g_free(stage);
 	stage = NULL;
@@ -985,6 +1090,8 @@ int cli_main(int argc, char **argv, FILE *out, FILE *errf)
 	g_ptr_array_free(c.sets, TRUE);
 	g_free(c.specs);
 	g_free(c.lua);
+	g_free(c.templates);
+	labels_free(c.labels);
 	fflush(out);
 	return r;
 }

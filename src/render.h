@@ -4,6 +4,7 @@
 #ifndef CG_RENDER_H
 #define CG_RENDER_H
 
+#include "doc.h"
 #include "select.h"
 
 /* `select --format json`: a JSON array, one object per clause with id,
@@ -20,6 +21,22 @@ char *render_text(const sel_result *r, int all);
 
 /* selection.md: the selection as a Markdown report. */
 char *render_md_selection(const sel_result *r);
+
+/* HTML escaping of text (& < > " '). Caller frees. */
+char *render_html_escape(const char *s);
+
+/* Markdown escaping of inline text. Caller frees. */
+char *render_md_escape(const char *s);
+
+struct lb_labels;
+
+/* The procurement spec (k = DOC_SPEC) or contract annex (DOC_ANNEX) of a
+ * document model, laid out by the template `tmpl` (read from `tmpl_path`)
+ * with the markers of `lb`. NULL and `err` on a template error. */
+char *render_html_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
+                      const struct lb_labels *lb, cg_err *err);
+char *render_md_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
+                    const struct lb_labels *lb, cg_err *err);
 
 /* The clausegen version written into every output. */
 const char *render_version(void);

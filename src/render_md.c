@@ -1,7 +1,12 @@
 #include <glib.h>
 #include <string.h>
 
+#include <cmark.h>
+
+#include "labels.h"
 #include "render.h"
+#include "tmpl.h"
+#include "ynode.h"
 
 /* Heading text for each verdict group, in the order of the report. */
 static const struct {
@@ -93,6 +98,113 @@ char *render_md_selection(const sel_result *r)
 				md_inline(out, r->items[i].reason);
 				g_string_append_c(out, '\n');
 			}
+	}
+	return g_string_free(out, FALSE);
+}
+
+char *render_md_escape(const char *s)
+{
+	GString *o = g_string_new(NULL);
+
+	md_inline(o, s);
+	return g_string_free(o, FALSE);
+}
+
+typedef struct {
+	GString *o;
+	const lb_labels *lb;
+	doc_kind kind;
+} md_ctx;
+
+/* Sections become headings (## for 第1 …); a clause is a paragraph that
+ * opens with its label, so the Markdown reads like the printed annex and
+ * parses back into the same structure. */
+static void md_node(const doc_node *n, int enter, void *ud)
+{
+	md_ctx *c = ud;
+	GString *o = c->o;
+	const char *mark;
+
+	if (!enter)
+		return;
+	if (!n->is_clause) {
+		int h = n->depth + 2 > 6 ? 6 : n->depth + 2;
+		g_string_append_printf(o, "\n%.*s %s　", h, "######", n->label);
+		md_inline(o, n->title);
+		g_string_append_c(o, '\n');
+		return;
+	}
+	mark = labels_marker(c->lb, n, c->kind);
+	g_string_append_printf(o, "\n%s　", n->label);
+	if (n->title) {
+		g_string_append(o, "**");
+		md_inline(o, n->title);
+		g_string_append(o, "**\n\n");
+	}
+	g_string_append(o, n->body);
+	if (mark[0]) {
+		g_string_append(o, "\n\n");
+		md_inline(o, mark);
+	}
+	g_string_append_c(o, '\n');
+}
+
+static void md_rows(GString *o, const ynode *cols, const ynode *rows, int level)
+{
+	size_t i, j;
+
+	for (i = 0; rows && i < rows->n; i++) {
+		const ynode *r = rows->items[i], *items = yn_get(r, "items");
+		int first = 1;
+		g_string_append_printf(o, "%*s- ", level * 2, "");
+		for (j = 0; j < cols->n; j++) {
+			const ynode *id = yn_get(cols->items[j], "id");
+			const ynode *name = yn_get(cols->items[j], "name");
+			const ynode *v = id ? yn_get(r, id->str) : NULL;
+			if (v == NULL || v->type != YN_SCALAR)
+				continue;
+			if (!first)
+				g_string_append(o, " / ");
+			if (j > 1 && name && name->type == YN_SCALAR) {
+				md_inline(o, name->str);
+				g_string_append(o, ": ");
+			}
+			md_inline(o, v->str);
+			first = 0;
+		}
+		g_string_append_c(o, '\n');
+		if (items && items->type == YN_SEQ)
+			md_rows(o, cols, items, level + 1);
+	}
+}
+
+char *render_md_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
+                    const lb_labels *lb, cg_err *err)
+{
+	const sp_source *s = m->sel->src;
+	GString *body = g_string_new(NULL), *apps = g_string_new(NULL), *out = g_string_new(NULL);
+	GHashTable *f = doc_fields(m, k);
+	md_ctx c = { body, lb, k };
+	size_t i;
+	int ok;
+
+	doc_walk(m, md_node, &c);
+	for (i = 0; i < m->napps; i++) {
+		const sp_appendix *a = &s->apps[m->apps[i]];
+		const ynode *cols = yn_get(a->meta, "columns");
+		g_string_append(apps, "\n## ");
+		md_inline(apps, a->title);
+		g_string_append_printf(apps, "\n\n%s\n\n", a->body);
+		if (cols && cols->type == YN_SEQ)
+			md_rows(apps, cols, yn_get(a->meta, "rows"), 0);
+	}
+	g_hash_table_insert(f, (char *)"body", g_string_free(body, FALSE));
+	g_hash_table_insert(f, (char *)"appendices", g_string_free(apps, FALSE));
+	ok = tmpl_expand(tmpl, tmpl_path, f, m, render_md_escape, out, err);
+	g_hash_table_unref(f);
+	if (!ok) {
+		g_string_free(out, TRUE);
+		return NULL;
 	}
 	return g_string_free(out, FALSE);
 }

@@ -60,7 +60,7 @@ static void push_attr_value(lua_State *L, const sp_attr *a, const char *v)
 		lua_pushstring(L, v);
 }
 
-static void push_source(lua_State *L, const sp_source *s)
+static void push_source(lua_State *L, const sp_source *s, size_t table)
 {
 	size_t i, j;
 
@@ -81,7 +81,7 @@ static void push_source(lua_State *L, const sp_source *s)
 	}
 	lua_setfield(L, -2, "tables");
 	if (s->ntables > 0)
-		set_str(L, "select_table", s->tables[s->select_table].id);
+		set_str(L, "select_table", s->tables[table].id);
 	lua_newtable(L);
 	for (i = 0; i < s->nvocab; i++)
 		set_str(L, s->vocab[i].mark, spec_verdict_name(s->vocab[i].verdict));
@@ -258,6 +258,12 @@ static void fn_where(lua_State *L, int idx, char **src, int *line)
 sel_result *sel_run(const ct_contract *ct, const char *lua_dir, const sb_limits *lim,
                     cg_err *err)
 {
+	return sel_run_table(ct, lua_dir, lim, -1, err);
+}
+
+sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_limits *lim,
+                          int table, cg_err *err)
+{
 	const sp_source *s = ct->src;
 	sel_result *r = g_new0(sel_result, 1);
 	char **scripts = sel_scripts(lua_dir, s->id);
@@ -275,7 +281,7 @@ sel_result *sel_run(const ct_contract *ct, const char *lua_dir, const sb_limits 
 	if (!load_rules(sb, scripts, err))
 		goto fail;
 	rules = lua_gettop(L);
-	push_source(L, s);
+	push_source(L, s, table >= 0 ? (size_t)table : s->select_table);
 	src_v = lua_gettop(L);
 	push_contract(L, ct);
 	ct_v = lua_gettop(L);

@@ -35,6 +35,11 @@ char **sel_scripts(const char *lua_dir, const char *source_id);
  * script's file and line. The result borrows `ct` and its source. */
 sel_result *sel_run(const ct_contract *ct, const char *lua_dir, const sb_limits *lim,
                     cg_err *err);
+/* The same deciding by table `table` of the source instead of its
+ * select_table (the procurement spec announces from its own table); -1 for
+ * the source's default. */
+sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_limits *lim,
+                          int table, cg_err *err);
 void sel_free(sel_result *r);
 
 /* True for the verdicts whose clauses go into the documents: required,

@@ -168,6 +168,19 @@ static int find_dim(const sp_dim *d, size_t n, const char *id)
 	return -1;
 }
 
+static int table_ref(ctx *c, const sp_source *s, const ynode *n, const char *key, size_t *out)
+{
+	size_t i;
+
+	if (n->type == YN_SCALAR)
+		for (i = 0; i < s->ntables; i++)
+			if (strcmp(s->tables[i].id, n->str) == 0) {
+				*out = i;
+				return 1;
+			}
+	return bad(c, n, "%s '%s' is not one of the tables", key, n->type == YN_SCALAR ? n->str : "?");
+}
+
 static int parse_tables(ctx *c, sp_source *s, const ynode *root)
 {
 	static const char *const keys[] = { "id", "title", "columns", "seed_lines", "note", NULL };
@@ -229,17 +242,12 @@ static int parse_tables(ctx *c, sp_source *s, const ynode *root)
 		}
 	}
 	sel = yn_get(root, "select_table");
-	if (sel != NULL) {
-		int idx = -1;
-		if (sel->type == YN_SCALAR)
-			for (i = 0; i < s->ntables; i++)
-				if (strcmp(s->tables[i].id, sel->str) == 0)
-					idx = (int)i;
-		if (idx < 0)
-			return bad(c, sel, "select_table '%s' is not one of the tables%s",
-			           sel->type == YN_SCALAR ? sel->str : "?", "");
-		s->select_table = (size_t)idx;
-	}
+	if (sel != NULL && !table_ref(c, s, sel, "select_table", &s->select_table))
+		return 0;
+	s->spec_table = s->select_table;
+	sel = yn_get(root, "spec_table");
+	if (sel != NULL && !table_ref(c, s, sel, "spec_table", &s->spec_table))
+		return 0;
 	return 1;
 }
 
@@ -376,11 +384,39 @@ static int parse_notes(ctx *c, const ynode *root)
 	return 1;
 }
 
+/* A word or a list of words (parties: the first is the party's name). */
+static int get_words(ctx *c, const ynode *map, const char *key, int required, char ***out)
+{
+	const ynode *n = yn_get(map, key);
+	size_t i;
+
+	if (n == NULL)
+		return required ? bad(c, map, "missing required key '%s'", key) : 1;
+	if (n->type == YN_SCALAR) {
+		if (n->str[0] == '\0')
+			return bad(c, n, "'%s' must not be empty", key);
+		g_strfreev(*out);
+		*out = g_new0(char *, 2);
+		(*out)[0] = g_strdup(n->str);
+		return 1;
+	}
+	if (n->type != YN_SEQ || n->n == 0)
+		return bad(c, n, "'%s' must be a word or a list of words", key);
+	g_strfreev(*out);
+	*out = g_new0(char *, n->n + 1);
+	for (i = 0; i < n->n; i++) {
+		if (n->items[i]->type != YN_SCALAR || n->items[i]->str[0] == '\0')
+			return bad(c, n->items[i], "'%s' lists words (text)", key);
+		(*out)[i] = g_strdup(n->items[i]->str);
+	}
+	return 1;
+}
+
 static int parse_source_yaml(ctx *c, sp_source *s, const ynode *root, const char *dirname)
 {
 	static const char *const keys[] = {
 		"id", "title", "publisher", "version", "seed", "classes", "categories", "tables",
-		"select_table", "marks", "attributes", "default_verdict", "parties", "sections",
+		"select_table", "spec_table", "marks", "attributes", "default_verdict", "parties", "sections",
 		"preamble", "notes", NULL
 	};
 	const ynode *seed, *parties, *dv;
@@ -423,14 +459,20 @@ static int parse_source_yaml(ctx *c, sp_source *s, const ynode *root, const char
 		s->default_verdict = (sp_verdict)v;
 	}
 	parties = yn_get(root, "parties");
+	s->orderer_terms = g_new0(char *, 1);
+	s->vendor_terms = g_new0(char *, 1);
+	s->protect = g_new0(char *, 1);
 	if (parties != NULL) {
-		static const char *const pkeys[] = { "orderer", "vendor", NULL };
+		static const char *const pkeys[] = { "orderer", "vendor", "protect", NULL };
 		if (parties->type != YN_MAP)
-			return bad(c, parties, "'parties' must be a map {orderer, vendor}%s%s", "", "");
+			return bad(c, parties, "'parties' must be a map {orderer, vendor, protect}");
 		if (!yn_check_keys(parties, pkeys, "parties", c->file, c->err) ||
-		    !get_str(c, parties, "orderer", 1, &s->orderer) ||
-		    !get_str(c, parties, "vendor", 1, &s->vendor))
+		    !get_words(c, parties, "orderer", 1, &s->orderer_terms) ||
+		    !get_words(c, parties, "vendor", 1, &s->vendor_terms) ||
+		    !get_words(c, parties, "protect", 0, &s->protect))
 			return 0;
+		s->orderer = g_strdup(s->orderer_terms[0]);
+		s->vendor = g_strdup(s->vendor_terms[0]);
 	}
 	return 1;
 }
@@ -1055,6 +1097,9 @@ void spec_free(sp_source *s)
 	g_free(s->file);
 	g_free(s->orderer);
 	g_free(s->vendor);
+	g_strfreev(s->orderer_terms);
+	g_strfreev(s->vendor_terms);
+	g_strfreev(s->protect);
 	g_free(s->preamble);
 	g_free(s);
 }

@@ -112,12 +112,16 @@ typedef struct sp_source {
 	sp_table *tables;
 	size_t ntables;            /* 0: verdicts come from the clauses */
 	size_t select_table;
+	size_t spec_table;         /* the table the procurement spec announces */
 	sp_vocab *vocab;
 	size_t nvocab;
 	sp_attr *attrs;
 	size_t nattrs;
 	sp_verdict default_verdict;
 	char *orderer, *vendor;    /* party names; NULL when not given */
+	char **orderer_terms;      /* every word the text uses for each party, */
+	char **vendor_terms;       /* the name first (NULL-terminated, never NULL) */
+	char **protect;            /* words that contain a party term but are not one */
 	sp_section *sections;
 	size_t nsections;
 	char *preamble;

@@ -1,0 +1,166 @@
+/* render_html.c: the HTML back-end of the procurement spec and the contract
+ * annex. Walks the document model; page chrome and fixed wording come from
+ * templates/<kind>.html and templates/labels.yaml. */
+#include <cmark.h>
+#include <glib.h>
+#include <string.h>
+
+#include "labels.h"
+#include "render.h"
+#include "tmpl.h"
+
+char *render_html_escape(const char *s)
+{
+	GString *o = g_string_sized_new(strlen(s) + 8);
+
+	for (; *s; s++) {
+		switch (*s) {
+		case '&': g_string_append(o, "&amp;"); break;
+		case '<': g_string_append(o, "&lt;"); break;
+		case '>': g_string_append(o, "&gt;"); break;
+		case '"': g_string_append(o, "&quot;"); break;
+		case '\'': g_string_append(o, "&#39;"); break;
+		default: g_string_append_c(o, *s);
+		}
+	}
+	return g_string_free(o, FALSE);
+}
+
+static void esc(GString *o, const char *s)
+{
+	char *e = render_html_escape(s);
+
+	g_string_append(o, e);
+	g_free(e);
+}
+
+typedef struct {
+	GString *o;
+	const lb_labels *lb;
+	doc_kind kind;
+} html_ctx;
+
+static void html_node(const doc_node *n, int enter, void *ud)
+{
+	html_ctx *c = ud;
+	GString *o = c->o;
+
+	if (!n->is_clause) {
+		int h = n->depth + 2 > 6 ? 6 : n->depth + 2;
+		if (!enter) {
+			g_string_append(o, "</section>\n");
+			return;
+		}
+		g_string_append_printf(o, "<section class=\"sec depth-%d\" id=\"sec-", n->depth);
+		esc(o, n->section->id);
+		g_string_append_printf(o, "\">\n<h%d><span class=\"num\">", h);
+		esc(o, n->label);
+		g_string_append(o, "</span>");
+		esc(o, n->title);
+		g_string_append_printf(o, "</h%d>\n", h);
+		return;
+	}
+	if (enter) {
+		/* cmark without CMARK_OPT_UNSAFE drops raw HTML from a clause:
+		 * a source cannot inject markup into a signed document. */
+		char *body = cmark_markdown_to_html(n->body, strlen(n->body), CMARK_OPT_DEFAULT);
+		const char *mark = labels_marker(c->lb, n, c->kind);
+		g_string_append_printf(o, "<div class=\"clause depth-%d\" id=\"", n->depth);
+		esc(o, n->clause->id);
+		g_string_append(o, "\">\n<span class=\"num\">");
+		esc(o, n->label);
+		g_string_append(o, "</span>\n<div class=\"text\">\n");
+		if (n->title) {
+			g_string_append(o, "<p class=\"title\">");
+			esc(o, n->title);
+			g_string_append(o, "</p>\n");
+		}
+		g_string_append(o, body);
+		if (mark[0]) {
+			g_string_append(o, "<p class=\"mark\">");
+			esc(o, mark);
+			g_string_append(o, "</p>\n");
+		}
+		g_string_append(o, "</div>\n</div>\n");
+		free(body);
+	}
+}
+
+/* An appendix's table: columns from its front matter, rows with optional
+ * sub-items (indented). */
+static void html_rows(GString *o, const ynode *cols, const ynode *rows, int level)
+{
+	size_t i, j;
+
+	for (i = 0; rows && i < rows->n; i++) {
+		const ynode *r = rows->items[i];
+		const ynode *items = yn_get(r, "items");
+		g_string_append_printf(o, "<tr class=\"level-%d\">", level);
+		for (j = 0; j < cols->n; j++) {
+			const ynode *id = yn_get(cols->items[j], "id");
+			const ynode *v = id ? yn_get(r, id->str) : NULL;
+			g_string_append(o, "<td>");
+			if (v && v->type == YN_SCALAR)
+				esc(o, v->str);
+			g_string_append(o, "</td>");
+		}
+		g_string_append(o, "</tr>\n");
+		if (items && items->type == YN_SEQ)
+			html_rows(o, cols, items, level + 1);
+	}
+}
+
+static void html_appendices(GString *o, const doc_model *m)
+{
+	const sp_source *s = m->sel->src;
+	size_t i, j;
+
+	for (i = 0; i < m->napps; i++) {
+		const sp_appendix *a = &s->apps[m->apps[i]];
+		const ynode *cols = yn_get(a->meta, "columns");
+		const ynode *rows = yn_get(a->meta, "rows");
+		char *body = cmark_markdown_to_html(a->body, strlen(a->body), CMARK_OPT_DEFAULT);
+		g_string_append(o, "<section class=\"appendix\" id=\"app-");
+		esc(o, a->id);
+		g_string_append(o, "\">\n<h2>");
+		esc(o, a->title);
+		g_string_append(o, "</h2>\n");
+		g_string_append(o, body);
+		free(body);
+		if (cols && cols->type == YN_SEQ) {
+			g_string_append(o, "<table>\n<thead><tr>");
+			for (j = 0; j < cols->n; j++) {
+				const ynode *name = yn_get(cols->items[j], "name");
+				g_string_append(o, "<th>");
+				if (name && name->type == YN_SCALAR)
+					esc(o, name->str);
+				g_string_append(o, "</th>");
+			}
+			g_string_append(o, "</tr></thead>\n<tbody>\n");
+			html_rows(o, cols, rows, 0);
+			g_string_append(o, "</tbody>\n</table>\n");
+		}
+		g_string_append(o, "</section>\n");
+	}
+}
+
+char *render_html_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
+                      const lb_labels *lb, cg_err *err)
+{
+	GString *body = g_string_new(NULL), *apps = g_string_new(NULL), *out = g_string_new(NULL);
+	GHashTable *f = doc_fields(m, k);
+	html_ctx c = { body, lb, k };
+	int ok;
+
+	doc_walk(m, html_node, &c);
+	html_appendices(apps, m);
+	g_hash_table_insert(f, (char *)"body", g_string_free(body, FALSE));
+	g_hash_table_insert(f, (char *)"appendices", g_string_free(apps, FALSE));
+	ok = tmpl_expand(tmpl, tmpl_path, f, m, render_html_escape, out, err);
+	g_hash_table_unref(f);
+	if (!ok) {
+		g_string_free(out, TRUE);
+		return NULL;
+	}
+	return g_string_free(out, FALSE);
+}

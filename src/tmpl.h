@@ -1,0 +1,35 @@
+/* tmpl.h: the small template language of templates/ (page chrome and the
+ * fixed wording of each document), filled from the document model.
+ *
+ *   {{name}}            a field (escaped for the output format)
+ *   {{clause:ID}}       the number a clause has in this contract's documents
+ *   {{#if name}}…{{/if}} kept only when the field is not empty (not nested)
+ *
+ * Fields: see tmpl_fields. An unknown field or clause is an error naming the
+ * template's file, line and column, so `clausegen check` catches it before a
+ * build does. */
+#ifndef CG_TMPL_H
+#define CG_TMPL_H
+
+#include <glib.h>
+
+#include "doc.h"
+#include "err.h"
+
+/* Every field a template may use, NULL-terminated. "body" and "appendices"
+ * are inserted raw: the back-end has rendered them. */
+extern const char *const tmpl_fields[];
+
+/* Checks syntax, field names and clause ids (against `src`). */
+int tmpl_check(const char *text, const char *path, const sp_source *src, cg_err *err);
+
+/* Expands `text` into `out`. `values` maps field names to text (a missing
+ * name counts as empty); `escape` (may be NULL) is applied to every field but
+ * body and appendices. */
+int tmpl_expand(const char *text, const char *path, GHashTable *values, const doc_model *m,
+                char *(*escape)(const char *), GString *out, cg_err *err);
+
+/* Reads templates/NAME, with the limits of util_read_text. Caller g_frees. */
+char *tmpl_load(const char *dir, const char *name, char **path_out, cg_err *err);
+
+#endif
