@@ -111,3 +111,14 @@ int tu_count_entries(const char *dir)
 	g_dir_close(d);
 	return n;
 }
+
+int tu_main(Suite *s)
+{
+	SRunner *sr = srunner_create(s);
+	int failed;
+
+	srunner_run_all(sr, CK_NORMAL);
+	failed = srunner_ntests_failed(sr);
+	srunner_free(sr);
+	return failed ? 1 : 0;
+}

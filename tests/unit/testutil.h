@@ -2,6 +2,7 @@
 #ifndef CG_TESTUTIL_H
 #define CG_TESTUTIL_H
 
+#include <check.h>
 #include <stddef.h>
 
 /* Result of running the CLI in-process. */
@@ -28,5 +29,8 @@ void tu_copytree(const char *from, const char *to);
 
 /* Number of entries in a directory (-1 when it does not exist). */
 int tu_count_entries(const char *dir);
+
+/* Runs a suite and returns the process exit status (0 when all passed). */
+int tu_main(Suite *s);
 
 #endif
