@@ -601,12 +601,11 @@ static int check_templates(cli *c, const sp_source *s, cg_err *e)
 		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
 			char *name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
 			char *path = template_path(c, s->id, name);
-			char *text;
+			char *text = NULL;
 			size_t len;
 			int ok = util_read_text(path, CG_MAX_FILE_SIZE, &text, &len, e) &&
 			         tmpl_check(text, path, s, e);
-			if (ok)
-				g_free(text);
+			g_free(text);
 			g_free(path);
 			g_free(name);
 			if (!ok)
