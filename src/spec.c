@@ -181,10 +181,24 @@ static int table_ref(ctx *c, const sp_source *s, const ynode *n, const char *key
 	return bad(c, n, "%s '%s' is not one of the tables", key, n->type == YN_SCALAR ? n->str : "?");
 }
 
+/* select_table and spec_table, for declared and implicit tables alike. */
+static int table_refs(ctx *c, sp_source *s, const ynode *root)
+{
+	const ynode *n = yn_get(root, "select_table");
+
+	if (n != NULL && !table_ref(c, s, n, "select_table", &s->select_table))
+		return 0;
+	s->spec_table = s->select_table;
+	n = yn_get(root, "spec_table");
+	if (n != NULL && !table_ref(c, s, n, "spec_table", &s->spec_table))
+		return 0;
+	return 1;
+}
+
 static int parse_tables(ctx *c, sp_source *s, const ynode *root)
 {
 	static const char *const keys[] = { "id", "title", "columns", "seed_lines", "note", NULL };
-	const ynode *seq, *sel;
+	const ynode *seq;
 	size_t i, j, k;
 
 	if (!get_seq(c, root, "tables", 0, &seq))
@@ -203,7 +217,7 @@ static int parse_tables(ctx *c, sp_source *s, const ynode *root)
 			s->tables[0].cols[i] = i;
 		s->tables[0].seed_first = s->seed_first;
 		s->tables[0].seed_last = s->seed_last;
-		return 1;
+		return table_refs(c, s, root);
 	}
 	if (s->ncats == 0)
 		return bad(c, seq, "'tables' needs 'categories' to name their columns%s%s", "", "");
@@ -241,14 +255,7 @@ static int parse_tables(ctx *c, sp_source *s, const ynode *root)
 			t->cols[t->ncols++] = (size_t)idx;
 		}
 	}
-	sel = yn_get(root, "select_table");
-	if (sel != NULL && !table_ref(c, s, sel, "select_table", &s->select_table))
-		return 0;
-	s->spec_table = s->select_table;
-	sel = yn_get(root, "spec_table");
-	if (sel != NULL && !table_ref(c, s, sel, "spec_table", &s->spec_table))
-		return 0;
-	return 1;
+	return table_refs(c, s, root);
 }
 
 static int parse_vocab(ctx *c, sp_source *s, const ynode *root)
@@ -495,7 +502,7 @@ static int fm_parse(ctx *c, const char *buf, size_t len, fm_file *out)
 	out->body = NULL;
 	if (strncmp(buf, "---\n", 4) != 0 && strcmp(buf, "---") != 0) {
 		cg_err_set(c->err, CG_EINPUT, c->file, 1, 1,
-		           "a clause file must start with a '---' line opening its YAML front matter");
+		           "the file must start with a '---' line opening its YAML front matter");
 		return 0;
 	}
 	y = buf + 4;
@@ -767,6 +774,7 @@ static int load_clause(ctx *c, sp_source *s, const char *buf, size_t len, sp_cla
 	    !get_lines(c, m, "seed_lines", 1, &cl->seed_first, &cl->seed_last))
 		goto out;
 	cl->line = yn_get(m, "id")->line;
+	cl->col = yn_get(m, "id")->col;
 	sec = yn_get(m, "section");
 	if (sec == NULL) {
 		bad(c, m, "missing required key 'section'%s%s", "", "");
@@ -842,6 +850,8 @@ static int load_appendix(ctx *c, const char *buf, size_t len, sp_appendix *a)
 	    !get_id(c, a->meta, "id", "-_", &a->id) || !get_str(c, a->meta, "title", 1, &a->title) ||
 	    !get_lines(c, a->meta, "seed_lines", 1, &a->seed_first, &a->seed_last))
 		return 0;
+	a->line = yn_get(a->meta, "id")->line;
+	a->col = yn_get(a->meta, "id")->col;
 	return 1;
 }
 
@@ -958,7 +968,8 @@ sp_source *spec_load(const char *dir, cg_err *err)
 	for (i = 0; i < s->napps; i++)
 		for (j = 0; j < i; j++)
 			if (strcmp(s->apps[i].id, s->apps[j].id) == 0) {
-				cg_err_set(err, CG_EINPUT, s->apps[i].file, 2, 1,
+				cg_err_set(err, CG_EINPUT, s->apps[i].file, s->apps[i].line,
+				           s->apps[i].col,
 				           "duplicate appendix id '%s' (first defined in %s)",
 				           s->apps[i].id, s->apps[j].file);
 				goto fail;
@@ -976,7 +987,7 @@ sp_source *spec_load(const char *dir, cg_err *err)
 			sp_clause *cl = &s->clauses[i];
 			sp_clause *prev = g_hash_table_lookup(seen, cl->id);
 			if (prev != NULL) {
-				cg_err_set(err, CG_EINPUT, cl->file, cl->line, 5,
+				cg_err_set(err, CG_EINPUT, cl->file, cl->line, cl->col,
 				           "duplicate clause id '%s' (first defined at %s:%d)", cl->id,
 				           prev->file, prev->line);
 				g_hash_table_destroy(seen);

@@ -85,7 +85,7 @@ typedef struct {
 	int seed_first, seed_last;
 	char *note;
 	char *file;                /* path, for messages */
-	int line;                  /* line of `id:` */
+	int line, col;             /* position of the id's value */
 } sp_clause;
 
 typedef struct {
@@ -93,6 +93,7 @@ typedef struct {
 	ynode *meta;               /* the whole front matter (columns, rows, …) */
 	int seed_first, seed_last;
 	char *file;
+	int line, col;             /* position of the id's value */
 } sp_appendix;
 
 typedef struct {

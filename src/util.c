@@ -54,23 +54,22 @@ int util_read_text(const char *path, size_t limit, char **out, size_t *len, cg_e
 		goto out;
 	}
 	buf[n] = '\0';
+	/* Editors on Windows write a BOM; it carries no meaning in UTF-8, and
+	 * positions are counted after it, as the YAML parser counts them. */
+	i = n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0 ? 3 : 0;
 	bad = memchr(buf, '\0', n);
 	if (bad != NULL) {
-		pos_of(buf, (size_t)(bad - buf), &line, &col);
+		pos_of(buf + i, (size_t)(bad - buf) - i, &line, &col);
 		cg_err_set(err, CG_EINPUT, path, line, col, "NUL byte in text file");
 		goto out;
 	}
 	if (!g_utf8_validate(buf, (gssize)n, &bad)) {
-		pos_of(buf, (size_t)(bad - buf), &line, &col);
+		pos_of(buf + i, (size_t)(bad - buf) - i, &line, &col);
 		cg_err_set(err, CG_EINPUT, path, line, col,
 		           "invalid UTF-8 (byte 0x%02x); save the file as UTF-8",
 		           (unsigned char)*bad);
 		goto out;
 	}
-	i = 0;
-	/* Editors on Windows write a BOM; it carries no meaning in UTF-8. */
-	if (n >= 3 && memcmp(buf, "\xEF\xBB\xBF", 3) == 0)
-		i = 3;
 	for (j = 0; i < n; i++) {
 		if (buf[i] == '\r' && i + 1 < n && buf[i + 1] == '\n')
 			continue;

@@ -8,6 +8,7 @@
 #include <string.h>
 
 #include "err.h"
+#include "testutil.h"
 #include "ynode.h"
 
 /* Parses a NUL-terminated document; asserts success. */
@@ -677,11 +678,5 @@ static Suite *ynode_suite(void)
 
 int main(void)
 {
-	SRunner *sr = srunner_create(ynode_suite());
-	int failed;
-
-	srunner_run_all(sr, CK_NORMAL);
-	failed = srunner_ntests_failed(sr);
-	srunner_free(sr);
-	return failed ? 1 : 0;
+	return tu_main(ynode_suite());
 }
