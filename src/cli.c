@@ -781,37 +781,6 @@ static void check_script(cli *c, const char *path, check_count *n)
 	g_free(base);
 }
 
-static int cmp_str(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
-/* Sorted paths of the entries of `dir` that are directories (`dirs`) or
- * files ending in `suffix`, so that output never depends on disk order. */
-static char **list_entries(const char *dir, int dirs, const char *suffix)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	GPtrArray *a = g_ptr_array_new();
-	const char *name;
-
-	if (d != NULL) {
-		while ((name = g_dir_read_name(d)) != NULL) {
-			char *p = g_build_filename(dir, name, NULL);
-			int ok = name[0] != '.' &&
-			         (dirs ? util_is_dir(p) : util_is_file(p) && g_str_has_suffix(name, suffix));
-			if (ok)
-				g_ptr_array_add(a, p);
-			else
-				g_free(p);
-		}
-		g_dir_close(d);
-	}
-	if (a->len > 1)
-		qsort(a->pdata, a->len, sizeof(char *), cmp_str);
-	g_ptr_array_add(a, NULL);
-	return (char **)g_ptr_array_free(a, FALSE);
-}
-
 /* A directory: a source, or a tree holding sources (subdirectories with
  * source.yaml) and contracts (*.yaml here and in contracts/). */
 static void check_dir(cli *c, const char *dir, check_count *n, GHashTable *ids)
@@ -825,7 +794,7 @@ static void check_dir(cli *c, const char *dir, check_count *n, GHashTable *ids)
 		check_source(c, dir, n);
 		goto out;
 	}
-	subs = list_entries(dir, 1, NULL);
+	subs = util_list_dir(dir, NULL, UTIL_LIST_DIRS);
 	for (i = 0; subs[i] != NULL; i++) {
 		char *y = g_build_filename(subs[i], "source.yaml", NULL);
 		if (util_is_file(y))
@@ -833,11 +802,11 @@ static void check_dir(cli *c, const char *dir, check_count *n, GHashTable *ids)
 		g_free(y);
 	}
 	g_strfreev(subs);
-	files = list_entries(dir, 0, ".yaml");
+	files = util_list_dir(dir, ".yaml", UTIL_LIST_FILES);
 	for (i = 0; files[i] != NULL; i++)
 		check_contract(c, files[i], n, ids);
 	g_strfreev(files);
-	files = list_entries(cdir, 0, ".yaml");
+	files = util_list_dir(cdir, ".yaml", UTIL_LIST_FILES);
 	for (i = 0; files[i] != NULL; i++)
 		check_contract(c, files[i], n, ids);
 	g_strfreev(files);
@@ -889,7 +858,7 @@ static int cmd_check(cli *c)
 	int i;
 
 	if (c->nargs == 0) {
-		char **scripts = list_entries(c->lua, 0, ".lua");
+		char **scripts = util_list_dir(c->lua, ".lua", UTIL_LIST_FILES);
 		size_t k;
 		check_dir(c, c->specs, &n, ids);
 		for (k = 0; scripts[k] != NULL; k++)
@@ -986,7 +955,7 @@ static int cmd_build(cli *c)
 		c->outdir = "output";
 	if (c->nargs == 0) {
 		char *dir = g_build_filename(c->specs, "contracts", NULL);
-		files = list_entries(dir, 0, ".yaml");
+		files = util_list_dir(dir, ".yaml", UTIL_LIST_FILES);
 		g_free(dir);
 		for (n = 0; files[n] != NULL; n++)
 			;

@@ -855,28 +855,6 @@ static int load_appendix(ctx *c, const char *buf, size_t len, sp_appendix *a)
 	return 1;
 }
 
-/* Sorted names of the *.md files of `dir`; empty when it does not exist. */
-static char **list_md(const char *dir)
-{
-	GDir *d = g_dir_open(dir, 0, NULL);
-	GPtrArray *names = g_ptr_array_new();
-	const char *name;
-
-	if (d != NULL) {
-		while ((name = g_dir_read_name(d)) != NULL)
-			if (g_str_has_suffix(name, ".md") && name[0] != '.')
-				g_ptr_array_add(names, g_strdup(name));
-		g_dir_close(d);
-	}
-	g_ptr_array_add(names, NULL);
-	return (char **)g_ptr_array_free(names, FALSE);
-}
-
-static int cmp_names(const void *a, const void *b)
-{
-	return strcmp(*(char *const *)a, *(char *const *)b);
-}
-
 /* Section order, then the printed number, then id: the order of the
  * printed document, stable when a clerk inserts a clause. */
 static int cmp_clause(const void *pa, const void *pb)
@@ -901,18 +879,20 @@ static void hash_file(GChecksum *sum, const char *rel, const char *buf, size_t l
 static int load_dir(ctx *c, sp_source *s, const char *sub, GChecksum *sum, int is_clause)
 {
 	char *dir = g_build_filename(s->dir, sub, NULL);
-	char **names = list_md(dir);
-	size_t i, n = g_strv_length(names);
+	/* Any entry named *.md, so that a directory of that name is an error,
+	 * not silently skipped. */
+	char **paths = util_list_dir(dir, ".md", UTIL_LIST_ANY);
+	size_t i, n = g_strv_length(paths);
 	int ok = 0;
 
-	qsort(names, n, sizeof *names, cmp_names);
 	if (is_clause)
 		s->clauses = g_new0(sp_clause, n);
 	else
 		s->apps = g_new0(sp_appendix, n);
 	for (i = 0; i < n; i++) {
-		char *path = g_build_filename(dir, names[i], NULL);
-		char *rel = g_build_filename(sub, names[i], NULL);
+		const char *path = paths[i];
+		char *base = g_path_get_basename(path);
+		char *rel = g_build_filename(sub, base, NULL);
 		char *buf;
 		size_t len;
 		int r = 0;
@@ -926,13 +906,13 @@ static int load_dir(ctx *c, sp_source *s, const char *sub, GChecksum *sum, int i
 			g_free(buf);
 		}
 		g_free(rel);
-		g_free(path);
+		g_free(base);
 		if (!r)
 			goto out;
 	}
 	ok = 1;
 out:
-	g_strfreev(names);
+	g_strfreev(paths);
 	g_free(dir);
 	return ok;
 }
@@ -1176,21 +1156,17 @@ const char *spec_clause_title(const sp_source *s, const sp_clause *c)
 
 char **spec_list(const char *specs_dir)
 {
-	GDir *d = g_dir_open(specs_dir, 0, NULL);
+	char **dirs = util_list_dir(specs_dir, NULL, UTIL_LIST_DIRS);
 	GPtrArray *ids = g_ptr_array_new();
-	const char *name;
+	size_t i;
 
-	if (d != NULL) {
-		while ((name = g_dir_read_name(d)) != NULL) {
-			char *p = g_build_filename(specs_dir, name, "source.yaml", NULL);
-			if (name[0] != '.' && util_is_file(p))
-				g_ptr_array_add(ids, g_strdup(name));
-			g_free(p);
-		}
-		g_dir_close(d);
+	for (i = 0; dirs[i] != NULL; i++) {
+		char *p = g_build_filename(dirs[i], "source.yaml", NULL);
+		if (util_is_file(p))
+			g_ptr_array_add(ids, g_path_get_basename(dirs[i]));
+		g_free(p);
 	}
-	if (ids->len > 1)
-		qsort(ids->pdata, ids->len, sizeof(char *), cmp_names);
+	g_strfreev(dirs);
 	g_ptr_array_add(ids, NULL);
 	return (char **)g_ptr_array_free(ids, FALSE);
 }

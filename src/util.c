@@ -205,3 +205,33 @@ int util_is_file(const char *path)
 	struct stat st;
 	return stat(path, &st) == 0 && S_ISREG(st.st_mode);
 }
+
+static int cmp_paths(const void *a, const void *b)
+{
+	return strcmp(*(char *const *)a, *(char *const *)b);
+}
+
+char **util_list_dir(const char *dir, const char *suffix, util_list_kind kind)
+{
+	GDir *d = g_dir_open(dir, 0, NULL);
+	GPtrArray *a = g_ptr_array_new();
+	const char *name;
+
+	if (d != NULL) {
+		while ((name = g_dir_read_name(d)) != NULL) {
+			char *p = g_build_filename(dir, name, NULL);
+			int ok = name[0] != '.' && (suffix == NULL || g_str_has_suffix(name, suffix)) &&
+			         (kind == UTIL_LIST_ANY || (kind == UTIL_LIST_DIRS ? util_is_dir(p)
+			                                                        : util_is_file(p)));
+			if (ok)
+				g_ptr_array_add(a, p);
+			else
+				g_free(p);
+		}
+		g_dir_close(d);
+	}
+	if (a->len > 1)
+		qsort(a->pdata, a->len, sizeof(char *), cmp_paths);
+	g_ptr_array_add(a, NULL);
+	return (char **)g_ptr_array_free(a, FALSE);
+}

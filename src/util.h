@@ -33,6 +33,15 @@ int util_valid_id(const char *s, const char *extra);
 /* Number of UTF-8 code points in the first `nbytes` bytes of `s`. */
 int util_utf8_cols(const char *s, size_t nbytes);
 
+/* What util_list_dir keeps. */
+typedef enum { UTIL_LIST_ANY, UTIL_LIST_FILES, UTIL_LIST_DIRS } util_list_kind;
+
+/* Paths (dir/name) of the entries of `dir` whose name ends in `suffix`
+ * (NULL: any) and that are of `kind`, hidden names left out, sorted so that
+ * nothing depends on the order on disk. Empty when `dir` cannot be read.
+ * NULL-terminated; g_strfreev. */
+char **util_list_dir(const char *dir, const char *suffix, util_list_kind kind);
+
 /* True when the path names an existing directory / regular file. */
 int util_is_dir(const char *path);
 int util_is_file(const char *path);
