@@ -24,9 +24,9 @@ int util_read_text(const char *path, size_t limit, char **out, size_t *len, cg_e
 {
 	FILE *fp = NULL;
 	char *buf = NULL;
-	size_t n, i, j;
+	size_t n, i, j, cap;
 	const char *bad;
-	struct stat st;
+	struct stat st = { 0 };
 	int line, col, ok = 0;
 
 	*out = NULL;
@@ -40,10 +40,19 @@ int util_read_text(const char *path, size_t limit, char **out, size_t *len, cg_e
 		cg_err_set(err, CG_EINPUT, path, 0, 0, "not a regular file");
 		goto out;
 	}
-	/* Read at most limit+1 bytes so that a file growing under us, or a
-	 * device, is still caught by the size check. */
-	buf = g_malloc(limit + 2);
-	n = fread(buf, 1, limit + 1, fp);
+	/* A buffer of the file's size, not of the limit: clause files are a few
+	 * hundred bytes and a source has hundreds of them. One byte more than
+	 * the size is asked for, so a file that grew since fstat is noticed and
+	 * read on, up to limit+1 bytes for the size check. */
+	cap = limit + 1;
+	if (st.st_size >= 0 && (size_t)st.st_size < limit)
+		cap = (size_t)st.st_size + 1;
+	buf = g_malloc(cap + 1);
+	n = fread(buf, 1, cap, fp);
+	if (n == cap && cap <= limit) {
+		buf = g_realloc(buf, limit + 2);
+		n += fread(buf + n, 1, limit + 1 - n, fp);
+	}
 	if (ferror(fp)) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "read error: %s", strerror(errno));
 		goto out;
