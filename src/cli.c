@@ -1,9 +1,12 @@
 #include "cli.h"
 
+#include "batch.h"
+
 #include <getopt.h>
 #include <glib.h>
 #include <jansson.h>
 #include <string.h>
+#include <unistd.h>
 
 #include "contract.h"
 #include "doc.h"
@@ -13,6 +16,7 @@
 #include "render.h"
 #include "select.h"
 #include "spec.h"
+#include "stamp.h"
 #include "util.h"
 
 #ifndef CLAUSEGEN_DEFAULT_ROOT
@@ -23,7 +27,8 @@ enum {
 	O_ROOT = 1 << 0, O_SPECS = 1 << 1, O_LUA = 1 << 2, O_OUTPUT = 1 << 3,
 	O_SOURCE = 1 << 4, O_CATEGORY = 1 << 5, O_CLASS = 1 << 6, O_SET = 1 << 7,
 	O_ALL = 1 << 8, O_FORMAT = 1 << 9, O_CONTRACT = 1 << 10, O_CLAUSE = 1 << 11,
-	O_MEM = 1 << 12, O_INSTR = 1 << 13
+	O_MEM = 1 << 12, O_INSTR = 1 << 13, O_FORCE = 1 << 14, O_JOBS = 1 << 15,
+	O_FORMATS = 1 << 16
 };
 #define O_COMMON (O_ROOT | O_SPECS | O_LUA | O_MEM | O_INSTR)
 
@@ -34,6 +39,11 @@ typedef struct {
 	char *source, *category, *klass, *contract, *clause, *format;
 	GPtrArray *sets;
 	int all;
+	int force;            /* build: ignore stamps; publish: replace DIR */
+	int jobs;             /* build -j */
+	char **formats;       /* build --formats: NULL for all */
+	int quiet_built;      /* a progress bar stands for the "built" lines */
+	char *run_stamp;      /* build: the run-wide part of every stamp */
 	unsigned seen;
 	sb_limits lim;
 	char **args;          /* positional arguments after the command */
@@ -58,6 +68,9 @@ static const struct option long_opts[] = {
 	{ "clause", required_argument, NULL, 'u' },
 	{ "mem-limit", required_argument, NULL, 'M' },
 	{ "instr-limit", required_argument, NULL, 'I' },
+	{ "force", no_argument, NULL, 'F' },
+	{ "jobs", required_argument, NULL, 'j' },
+	{ "formats", required_argument, NULL, 'T' },
 	{ "help", no_argument, NULL, 'h' },
 	{ NULL, 0, NULL, 0 }
 };
@@ -74,7 +87,9 @@ static const char usage_text[] =
 	"  explain --source ID --clause ID --category C --class K [--set key=value]...\n"
 	"  explain --contract FILE.yaml --clause ID\n"
 	"  check [PATH...]                           validate sources, contracts, scripts\n"
-	"  build [CONTRACT.yaml...] [-o DIR]         render contracts into DIR (output/)\n"
+	"  build [CONTRACT.yaml|DIR...] [-o DIR] [-j N] [--force] [--formats html,md,pdf]\n"
+	"                                            render contracts into DIR (output/);\n"
+	"                                            unchanged contracts are not rebuilt\n"
 	"\n"
 	"common options: --root DIR (holds specs/ and lua/), --specs DIR, --lua DIR,\n"
 	"  --mem-limit MIB and --instr-limit N (Lua sandbox limits)\n"
@@ -133,7 +148,7 @@ static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const cha
 
 	optind = 0; /* GNU: reinitialise, cli_main may run many times */
 	opterr = 0;
-	while ((li = -1, ch = getopt_long(argc, argv, "+o:h", long_opts, &li)) != -1) {
+	while ((li = -1, ch = getopt_long(argc, argv, "+o:j:h", long_opts, &li)) != -1) {
 		unsigned bit = 0;
 		char name[64];
 
@@ -172,6 +187,35 @@ static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const cha
 				                   optarg, "");
 			c->lim.instr_limit = n;
 			bit = O_INSTR;
+			break;
+		}
+		case 'F': bit = O_FORCE; c->force = 1; break;
+		case 'j': {
+			char *end;
+			long n = strtol(optarg, &end, 10);
+			if (*end != '\0' || n < 1 || n > 256)
+				return usage_error(c, "-j takes a number of jobs (1 to 256), not '%s'%s",
+				                   optarg, "");
+			c->jobs = (int)n;
+			bit = O_JOBS;
+			break;
+		}
+		case 'T': {
+			static const char *const known[] = { "html", "md", "pdf" };
+			size_t k, m;
+			g_strfreev(c->formats);
+			c->formats = g_strsplit(optarg, ",", -1);
+			for (k = 0; c->formats[k] != NULL; k++) {
+				for (m = 0; m < G_N_ELEMENTS(known); m++)
+					if (strcmp(c->formats[k], known[m]) == 0)
+						break;
+				if (m == G_N_ELEMENTS(known))
+					return usage_error(c, "--formats takes a list of html, md and pdf, not '%s'%s",
+					                   c->formats[k], "");
+			}
+			if (k == 0)
+				return usage_error(c, "--formats needs at least one of html, md and pdf%s", "");
+			bit = O_FORMATS;
 			break;
 		}
 		case 'h':
@@ -615,6 +659,12 @@ static int check_templates(cli *c, const sp_source *s, cg_err *e)
 }
 
 /* Renders the spec and the annex a contract asks for into `stage`. */
+/* build --formats: whether documents in `fmt` (html, md, pdf) are wanted. */
+static int wants_format(const cli *c, const char *fmt)
+{
+	return c->formats == NULL || g_strv_contains((const char *const *)c->formats, fmt);
+}
+
 static int write_documents(cli *c, const sel_result *r, const char *stage, cg_err *e)
 {
 	const sp_source *s = r->src;
@@ -640,11 +690,13 @@ static int write_documents(cli *c, const sel_result *r, const char *stage, cg_er
 		if (!contract_wants(ct, doc_kind_name((doc_kind)k)))
 			continue;
 		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
-			char *name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
-			char *path = template_path(c, s->id, name);
-			char *tmpl = NULL, *doc = NULL;
+			char *name, *path, *tmpl = NULL, *doc = NULL;
 			size_t len;
 			int done = 0;
+			if (!wants_format(c, doc_formats[f]))
+				continue;
+			name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
+			path = template_path(c, s->id, name);
 			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e)) {
 				doc = f == 0 ? render_html_doc(m, (doc_kind)k, tmpl, path, lb, e)
 				             : render_md_doc(m, (doc_kind)k, tmpl, path, lb, e);
@@ -882,15 +934,24 @@ static int cmd_check(cli *c)
 
 /* ---- build ---- */
 
+static void dup_id_error(const ct_contract *ct, const char *path, const char *prev, cg_err *e)
+{
+	const ynode *at = yn_get(ct->root, "id");
+
+	cg_err_set(e, CG_EINPUT, path, at->line, at->col,
+	           "contract id '%s' is also used by %s; each contract needs its own id", ct->id,
+	           prev);
+}
+
 /* Renders one contract into outdir/<id>/, built in a staging directory and
  * swapped in only when complete: a failed build leaves the previous output
  * as it was. */
-static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e)
+static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *skipped)
 {
 	ct_contract *ct = contract_load(path, e);
 	sp_source *s = NULL;
 	sel_result *r = NULL;
-	char *final = NULL, *stage = NULL, *json = NULL, *md = NULL;
+	char *final = NULL, *stage = NULL, *json = NULL, *md = NULL, *stamp = NULL;
 	const char *prev;
 	int ok = 0;
 
@@ -900,24 +961,33 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e)
 	if (s == NULL || !contract_bind(ct, s, e))
 		goto out;
 	if ((prev = g_hash_table_lookup(ids, ct->id)) != NULL) {
-		const ynode *at = yn_get(ct->root, "id");
-		cg_err_set(e, CG_EINPUT, path, at->line, at->col,
-		           "contract id '%s' is also used by %s; each contract needs its own id", ct->id,
-		           prev);
+		dup_id_error(ct, path, prev, e);
 		goto out;
 	}
 	g_hash_table_insert(ids, g_strdup(ct->id), g_strdup(path));
+	final = g_build_filename(c->outdir, ct->id, NULL);
+	if (c->run_stamp != NULL) {
+		if ((stamp = stamp_contract(c->run_stamp, s->hash, path, e)) == NULL)
+			goto out;
+		if (!c->force && stamp_is_current(final, stamp)) {
+			*skipped = 1;
+			if (!c->quiet_built)
+				fprintf(c->errf, "up to date %s/\n", final);
+			ok = 1;
+			goto out;
+		}
+	}
 	r = sel_run(ct, c->lua, &c->lim, e);
 	if (r == NULL)
 		goto out;
 	json = render_json_selection(r);
 	md = render_md_selection(r);
-	final = g_build_filename(c->outdir, ct->id, NULL);
 	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
 		goto out;
 	if (!out_write_file(stage, "selection.json", json, strlen(json), e) ||
 	    !out_write_file(stage, "selection.md", md, strlen(md), e) ||
-	    !write_documents(c, r, stage, e) || !out_commit_dir(stage, final, e))
+	    !write_documents(c, r, stage, e) ||
+	    (stamp != NULL && !stamp_write(stage, stamp, e)) || !out_commit_dir(stage, final, e))
 		goto out;
 	g_free(stage);
 	stage = NULL;
@@ -928,8 +998,9 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e)
 			opt += r->items[i].verdict == V_OPTIONAL;
 			inc += r->items[i].verdict == V_INCLUDED;
 		}
-		fprintf(c->errf, "built %s/ (%zu required, %zu optional, %zu included of %zu)\n", final,
-		        req, opt, inc, r->n);
+		if (!c->quiet_built)
+			fprintf(c->errf, "built %s/ (%zu required, %zu optional, %zu included of %zu)\n",
+			        final, req, opt, inc, r->n);
 	}
 	ok = 1;
 out:
@@ -940,44 +1011,223 @@ out:
 	g_free(final);
 	g_free(json);
 	g_free(md);
+	g_free(stamp);
 	sel_free(r);
 	contract_free(ct);
 	return ok;
 }
 
-static int cmd_build(cli *c)
+/* The part of every contract's stamp that is the same for the whole run:
+ * whatever else decides the output besides the source and the contract. */
+static char *run_stamp(cli *c)
 {
-	GHashTable *ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	char **files = NULL;
-	int i, n = 0, failed = 0;
+	char *lua = stamp_hash_tree(c->lua), *tmpl = stamp_hash_tree(c->templates);
+	char *formats = c->formats ? g_strjoinv(",", c->formats) : g_strdup("all");
+	const char *epoch = g_getenv("SOURCE_DATE_EPOCH");
+	char *date = NULL, *out;
 
-	if (c->outdir == NULL)
-		c->outdir = "output";
+	/* Without SOURCE_DATE_EPOCH the documents carry today's date. */
+	if (epoch == NULL) {
+		GDateTime *now = g_date_time_new_now_local();
+		date = g_date_time_format(now, "%F");
+		g_date_time_unref(now);
+	}
+	out = g_strdup_printf("clausegen %s\nformats %s\nmem %zu\ninstr %llu\ndate %s\n"
+	                      "lua %s\ntemplates %s\n",
+	                      render_version(), formats, c->lim.mem_limit,
+	                      (unsigned long long)c->lim.instr_limit, epoch ? epoch : date, lua,
+	                      tmpl);
+	g_free(date);
+	g_free(formats);
+	g_free(lua);
+	g_free(tmpl);
+	return out;
+}
+
+typedef struct {
+	cli *c;
+	char **files;           /* contract files, in the order given */
+	GHashTable *ids;        /* contract id -> first file (one process) */
+	char **dup;             /* -j: file already holding this id, or NULL */
+	char **errors;          /* per file: its error lines, or NULL */
+	batch_progress *bar;
+	int built, skipped, failed;
+} build_run;
+
+/* One contract, in whichever process runs it: what build_one says goes to
+ * the job's log instead of stderr, so the parent can print it whole. */
+static void build_job(size_t i, void *ud, batch_result *res)
+{
+	build_run *b = ud;
+	cli *c = b->c;
+	FILE *saved = c->errf, *mem;
+	char *log = NULL, *text = NULL;
+	size_t len = 0, tlen = 0;
+	cg_err e = { 0 };
+	int ok;
+
+	mem = open_memstream(&log, &len);
+	if (mem == NULL) {
+		res->status = 3;
+		res->error = g_strdup_printf("clausegen: error: %s: out of memory\n", b->files[i]);
+		return;
+	}
+	c->errf = mem;
+	if (b->dup != NULL && b->dup[i] != NULL) {
+		ct_contract *ct = contract_load(b->files[i], &e);
+		if (ct != NULL)
+			dup_id_error(ct, b->files[i], b->dup[i], &e);
+		contract_free(ct);
+		ok = 0;
+	} else {
+		ok = build_one(c, b->files[i], b->ids, &e, &res->skipped);
+	}
+	c->errf = saved;
+	fclose(mem);
+	res->log = g_strndup(log, len);
+	free(log);
+	if (!ok) {
+		FILE *ef = open_memstream(&text, &tlen);
+		res->status = exit_code(e.kind);
+		if (ef != NULL) {
+			cg_err_print(&e, ef);
+			fclose(ef);
+			res->error = g_strndup(text, tlen);
+			free(text);
+		}
+	}
+	cg_err_clear(&e);
+}
+
+static void build_done(size_t i, const batch_result *res, void *ud)
+{
+	build_run *b = ud;
+
+	batch_progress_print(b->bar, res->log);
+	if (res->status != 0) {
+		b->failed++;
+		if (res->status > b->c->status)
+			b->c->status = res->status;
+		b->errors[i] = res->error ? g_strdup(res->error)
+		                          : g_strdup_printf("clausegen: error: %s: failed\n", b->files[i]);
+		/* A lost worker's message does not know the file: add it. */
+		if (res->error != NULL && strncmp(res->error, "the worker", 10) == 0) {
+			g_free(b->errors[i]);
+			b->errors[i] = g_strdup_printf("%s: error: %s\n", b->files[i], res->error);
+		}
+	} else if (res->skipped) {
+		b->skipped++;
+	} else {
+		b->built++;
+	}
+	batch_progress_step(b->bar, res->status != 0, res->skipped);
+}
+
+/* -j: workers cannot see each other's contract ids, so duplicates are
+ * found here first; and the sources the contracts name are loaded once,
+ * before the fork, to be shared by every worker. */
+static void prescan(cli *c, build_run *b, size_t n)
+{
+	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
+	GPtrArray *cts = g_ptr_array_new_with_free_func((GDestroyNotify)contract_free);
+	size_t i;
+
+	b->dup = g_new0(char *, n + 1);
+	for (i = 0; i < n; i++) {
+		cg_err e = { 0 };
+		ct_contract *ct = contract_load(b->files[i], &e);
+		const char *prev;
+		cg_err_clear(&e);
+		if (ct == NULL)
+			continue;
+		g_ptr_array_add(cts, ct);
+		if ((prev = g_hash_table_lookup(seen, ct->id)) != NULL)
+			b->dup[i] = g_strdup(prev);
+		else
+			g_hash_table_insert(seen, ct->id, b->files[i]);
+		if (ct->source_id != NULL && g_hash_table_lookup(c->sources, ct->source_id) == NULL) {
+			get_source(c, ct->source_id, CG_EINPUT, NULL, NULL, &e);
+			cg_err_clear(&e);
+		}
+	}
+	g_hash_table_destroy(seen);
+	g_ptr_array_free(cts, TRUE);
+}
+
+/* The contract files of the command line: files as given, directories by
+ * their *.yaml files in name order; none given: specs/contracts/. */
+static char **build_inputs(cli *c)
+{
+	GPtrArray *files = g_ptr_array_new();
+	int i;
+
 	if (c->nargs == 0) {
 		char *dir = g_build_filename(c->specs, "contracts", NULL);
-		files = util_list_dir(dir, ".yaml", UTIL_LIST_FILES);
+		char **list = util_list_dir(dir, ".yaml", UTIL_LIST_FILES);
+		char **p;
+		for (p = list; *p != NULL; p++)
+			g_ptr_array_add(files, *p);
+		g_free(list);
 		g_free(dir);
-		for (n = 0; files[n] != NULL; n++)
-			;
-		if (n == 0) {
-			g_hash_table_destroy(ids);
-			g_strfreev(files);
+	}
+	for (i = 0; i < c->nargs; i++) {
+		if (util_is_dir(c->args[i])) {
+			char **list = util_list_dir(c->args[i], ".yaml", UTIL_LIST_FILES);
+			char **p;
+			for (p = list; *p != NULL; p++)
+				g_ptr_array_add(files, *p);
+			g_free(list);
+		} else {
+			g_ptr_array_add(files, g_strdup(c->args[i]));
+		}
+	}
+	g_ptr_array_add(files, NULL);
+	return (char **)g_ptr_array_free(files, FALSE);
+}
+
+static int cmd_build(cli *c)
+{
+	build_run b;
+	size_t n, i;
+	cg_err e = { 0 };
+
+	memset(&b, 0, sizeof b);
+	b.c = c;
+	if (c->outdir == NULL)
+		c->outdir = "output";
+	b.files = build_inputs(c);
+	n = g_strv_length(b.files);
+	if (n == 0) {
+		g_strfreev(b.files);
+		if (c->nargs == 0)
 			return usage_error(c, "no contracts given and none in %s/contracts%s", c->specs, "");
-		}
+		return usage_error(c, "no contract files (*.yaml) in %s%s", c->args[0], "");
 	}
-	for (i = 0; i < (c->nargs ? c->nargs : n); i++) {
-		cg_err e = { 0 };
-		const char *path = c->nargs ? c->args[i] : files[i];
-		if (!build_one(c, path, ids, &e)) {
-			failed++;
-			fail(c, &e);
-		}
-	}
-	if (failed)
+	b.ids = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
+	b.errors = g_new0(char *, n + 1);
+	c->run_stamp = run_stamp(c);
+	if (c->jobs > 1 && n > 1)
+		prescan(c, &b, n);
+	b.bar = batch_progress_new(c->errf, n);
+	c->quiet_built = isatty(fileno(c->errf));
+	if (!batch_run(n, c->jobs, build_job, &b, build_done, &b, &e))
+		fail(c, &e);
+	batch_progress_free(b.bar);
+	/* Failures last, in the order given, so that among thousands of lines
+	 * they are where a person looks. */
+	for (i = 0; i < n; i++)
+		if (b.errors[i] != NULL)
+			fputs(b.errors[i], c->errf);
+	if (b.failed)
 		fprintf(c->errf, "%d contract%s failed; their previous output, if any, is unchanged\n",
-		        failed, failed == 1 ? "" : "s");
-	g_strfreev(files);
-	g_hash_table_destroy(ids);
+		        b.failed, b.failed == 1 ? "" : "s");
+	if (n > 1 || b.skipped)
+		fprintf(c->errf, "%zu contract%s: %d built, %d up to date, %d failed\n", n,
+		        n == 1 ? "" : "s", b.built, b.skipped, b.failed);
+	g_strfreev(b.errors);
+	g_strfreev(b.dup);
+	g_strfreev(b.files);
+	g_hash_table_destroy(b.ids);
 	return c->status;
 }
 
@@ -996,7 +1246,7 @@ static const struct {
 	{ "explain", cmd_explain,
 	  O_COMMON | O_FORMAT | O_SOURCE | O_CATEGORY | O_CLASS | O_SET | O_CONTRACT | O_CLAUSE },
 	{ "check", cmd_check, O_COMMON },
-	{ "build", cmd_build, O_COMMON | O_OUTPUT },
+	{ "build", cmd_build, O_COMMON | O_OUTPUT | O_FORCE | O_JOBS | O_FORMATS },
 };
 
 static void free_source(gpointer p)
@@ -1059,6 +1309,8 @@ int cli_main(int argc, char **argv, FILE *out, FILE *errf)
 	g_free(c.specs);
 	g_free(c.lua);
 	g_free(c.templates);
+	g_free(c.run_stamp);
+	g_strfreev(c.formats);
 	labels_free(c.labels);
 	fflush(out);
 	return r;

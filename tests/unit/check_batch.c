@@ -1,0 +1,439 @@
+/* check_batch.c: batch builds: forked workers (batch.c), build -j giving the
+ * same bytes as one process, failures listed last with exit 1, and
+ * incremental builds that skip exactly the contracts whose inputs did not
+ * change (stamp.c). */
+#include <check.h>
+#include <glib.h>
+#include <signal.h>
+#include <string.h>
+#include <unistd.h>
+
+#include "batch.h"
+#include "stamp.h"
+#include "testutil.h"
+
+static char *tmp;
+
+static void setup(void)
+{
+	tmp = tu_tmpdir();
+}
+
+static void teardown(void)
+{
+	tu_rmtree(tmp);
+	g_free(tmp);
+}
+
+/* ---- batch_run ---- */
+
+typedef struct {
+	size_t n;
+	int *calls;       /* done() calls per job */
+	int *status;
+	char **log;
+	pid_t parent;
+	size_t crash_at;  /* job whose worker kills itself; n for none */
+} jobs_t;
+
+static void job(size_t i, void *ud, batch_result *res)
+{
+	jobs_t *j = ud;
+
+	if (i == j->crash_at && getpid() != j->parent)
+		raise(SIGKILL);
+	res->status = i % 7 == 3 ? 1 : 0;
+	res->skipped = i % 5 == 0;
+	res->log = g_strdup_printf("job %zu in %s\n", i, getpid() == j->parent ? "parent" : "worker");
+	if (res->status)
+		res->error = g_strdup_printf("e%zu\n", i);
+}
+
+static void done(size_t i, const batch_result *res, void *ud)
+{
+	jobs_t *j = ud;
+
+	ck_assert_uint_lt(i, j->n);
+	j->calls[i]++;
+	j->status[i] = res->status;
+	g_free(j->log[i]);
+	j->log[i] = g_strdup(res->error ? res->error : res->log);
+	if (res->status == 0)
+		ck_assert_int_eq(res->skipped, i % 5 == 0);
+}
+
+static void run_jobs(size_t n, int workers, size_t crash_at, jobs_t *j)
+{
+	cg_err e = { 0 };
+
+	j->n = n;
+	j->calls = g_new0(int, n);
+	j->status = g_new0(int, n);
+	j->log = g_new0(char *, n + 1);
+	j->parent = getpid();
+	j->crash_at = crash_at;
+	ck_assert(batch_run(n, workers, job, j, done, j, &e));
+}
+
+static void jobs_free(jobs_t *j)
+{
+	g_free(j->calls);
+	g_free(j->status);
+	g_strfreev(j->log);
+}
+
+START_TEST(every_job_reported_once_with_its_result)
+{
+	static const int workers[] = { 1, 2, 3, 8 };
+	size_t w, i;
+
+	for (w = 0; w < G_N_ELEMENTS(workers); w++) {
+		jobs_t j;
+		run_jobs(57, workers[w], 57, &j);
+		for (i = 0; i < 57; i++) {
+			char *want = i % 7 == 3 ? g_strdup_printf("e%zu\n", i)
+			                        : g_strdup_printf("job %zu in %s\n", i,
+			                                          workers[w] == 1 ? "parent" : "worker");
+			ck_assert_int_eq(j.calls[i], 1);
+			ck_assert_int_eq(j.status[i], i % 7 == 3);
+			ck_assert_str_eq(j.log[i], want);
+			g_free(want);
+		}
+		jobs_free(&j);
+	}
+}
+END_TEST
+
+START_TEST(a_dead_worker_fails_only_its_job)
+{
+	jobs_t j;
+	size_t i;
+
+	run_jobs(40, 2, 17, &j);
+	for (i = 0; i < 40; i++) {
+		ck_assert_int_eq(j.calls[i], 1);
+		if (i == 17) {
+			ck_assert_int_eq(j.status[i], 3);
+			ck_assert_ptr_nonnull(strstr(j.log[i], "worker process died"));
+		} else {
+			ck_assert_int_eq(j.status[i], i % 7 == 3);
+		}
+	}
+	jobs_free(&j);
+}
+END_TEST
+
+/* ---- build -j ---- */
+
+static char *read_all(const char *path)
+{
+	char *s = NULL;
+
+	ck_assert_msg(g_file_get_contents(path, &s, NULL, NULL), "cannot read %s", path);
+	return s;
+}
+
+/* Both trees hold the same files with the same bytes. */
+static void assert_same_tree(const char *a, const char *b)
+{
+	GDir *d = g_dir_open(a, 0, NULL);
+	const char *name;
+	int n = 0;
+
+	ck_assert_ptr_nonnull(d);
+	while ((name = g_dir_read_name(d)) != NULL) {
+		char *pa = g_build_filename(a, name, NULL), *pb = g_build_filename(b, name, NULL);
+		if (g_file_test(pa, G_FILE_TEST_IS_DIR)) {
+			assert_same_tree(pa, pb);
+		} else {
+			char *x = read_all(pa), *y = read_all(pb);
+			ck_assert_msg(strcmp(x, y) == 0, "%s and %s differ", pa, pb);
+			g_free(x);
+			g_free(y);
+		}
+		n++;
+		g_free(pa);
+		g_free(pb);
+	}
+	g_dir_close(d);
+	ck_assert_int_eq(n, tu_count_entries(b));
+}
+
+START_TEST(parallel_build_gives_the_same_bytes)
+{
+	char *one = g_build_filename(tmp, "one", NULL), *two = g_build_filename(tmp, "two", NULL);
+	tu_run r;
+
+	g_setenv("SOURCE_DATE_EPOCH", "1767225600", TRUE);
+	r = tu_cli("build", "-o", one, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	r = tu_cli("build", "-j", "3", "-o", two, "specs/contracts", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "10 contracts: 10 built, 0 up to date, 0 failed"));
+	tu_run_free(&r);
+	ck_assert_int_eq(tu_count_entries(one), 10);
+	assert_same_tree(one, two);
+	g_unsetenv("SOURCE_DATE_EPOCH");
+	g_free(one);
+	g_free(two);
+}
+END_TEST
+
+#define HEAD "title: t\nsource: shinagawa\nvendor: v\n"
+
+START_TEST(failures_listed_last_with_exit_1)
+{
+	char *dir = g_build_filename(tmp, "c", NULL), *out = g_build_filename(tmp, "out", NULL);
+	char *good = g_build_filename(out, "good-1", NULL);
+	const char *last;
+	int k;
+
+	for (k = 0; k < 12; k++) {
+		char *name = g_strdup_printf("good-%d.yaml", k);
+		char *text = g_strdup_printf("id: good-%d\n" HEAD "category: dc\nclass: I\n", k);
+		g_free(tu_write(dir, name, text));
+		g_free(name);
+		g_free(text);
+	}
+	g_free(tu_write(dir, "bad-a.yaml", "id: bad-a\n" HEAD "category: dcc\nclass: I\n"));
+	g_free(tu_write(dir, "zz-dup.yaml", "id: good-3\n" HEAD "category: dc\nclass: II\n"));
+	for (k = 1; k <= 2; k++) {
+		char *jobs = g_strdup_printf("%d", k * 2);
+		tu_run r = tu_cli("build", "-j", jobs, "-o", out, dir, NULL);
+		ck_assert_int_eq(r.status, 1);
+		/* Errors come after every "built" line, in file order. */
+		last = strstr(r.err, "bad-a.yaml:5:11: error: unknown category 'dcc'");
+		ck_assert_ptr_nonnull(last);
+		ck_assert_ptr_null(strstr(last, "built "));
+		ck_assert_ptr_nonnull(strstr(last, "zz-dup.yaml:1:5: error: contract id 'good-3' is also used by"));
+		ck_assert_ptr_nonnull(strstr(r.err, "2 contracts failed"));
+		ck_assert_ptr_nonnull(strstr(r.err, k == 1 ? "14 contracts: 12 built, 0 up to date, 2 failed"
+		                                          : "14 contracts: 0 built, 12 up to date, 2 failed"));
+		ck_assert_int_eq(tu_count_entries(out), 12);
+		ck_assert_int_eq(tu_count_entries(good), 7);
+		tu_run_free(&r);
+		g_free(jobs);
+	}
+	g_free(good);
+	g_free(dir);
+	g_free(out);
+}
+END_TEST
+
+START_TEST(bad_options)
+{
+	static const char *const bad[][2] = {
+		{ "-j", "0" }, { "-j", "x" }, { "--jobs", "999" }, { "--formats", "pdf,doc" },
+		{ "--formats", "" },
+	};
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		tu_run r = tu_cli("build", bad[i][0], bad[i][1], "-o", tmp, NULL);
+		ck_assert_msg(r.status == 2, "%s %s: exit %d", bad[i][0], bad[i][1], r.status);
+		tu_run_free(&r);
+	}
+	{
+		tu_run r = tu_cli("build", "-o", tmp, tmp, NULL);
+		ck_assert_int_eq(r.status, 2);
+		ck_assert_ptr_nonnull(strstr(r.err, "no contract files (*.yaml) in"));
+		tu_run_free(&r);
+	}
+	{
+		tu_run r = tu_cli("select", "-j", "2", NULL);
+		ck_assert_int_eq(r.status, 2);
+		ck_assert_ptr_nonnull(strstr(r.err, "option '-j' is not used by 'select'"));
+		tu_run_free(&r);
+	}
+}
+END_TEST
+
+START_TEST(formats_limit_the_documents)
+{
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *dir = g_build_filename(out, "shinagawa-dc-kikan", NULL);
+	char *md = g_build_filename(dir, "annex.md", NULL);
+	char *html = g_build_filename(dir, "annex.html", NULL);
+	tu_run r = tu_cli("build", "--formats", "html", "-o", out,
+	                  "specs/contracts/shinagawa-dc-kikan.yaml", NULL);
+
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert(g_file_test(html, G_FILE_TEST_EXISTS));
+	ck_assert(!g_file_test(md, G_FILE_TEST_EXISTS));
+	tu_run_free(&r);
+	/* Another choice of formats is another build, not "up to date". */
+	r = tu_cli("build", "--formats", "md,html", "-o", out,
+	           "specs/contracts/shinagawa-dc-kikan.yaml", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert(g_file_test(md, G_FILE_TEST_EXISTS));
+	tu_run_free(&r);
+	g_free(md);
+	g_free(html);
+	g_free(dir);
+	g_free(out);
+}
+END_TEST
+
+/* ---- incremental ---- */
+
+typedef struct {
+	char *root, *out;
+} tree;
+
+static void tree_init(tree *t)
+{
+	static const char *const parts[] = { "specs", "lua", "templates" };
+	size_t i;
+
+	t->root = g_build_filename(tmp, "root", NULL);
+	t->out = g_build_filename(tmp, "out", NULL);
+	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
+		char *to = g_build_filename(t->root, parts[i], NULL);
+		tu_copytree(parts[i], to);
+		g_free(to);
+	}
+}
+
+static void tree_free(tree *t)
+{
+	g_free(t->root);
+	g_free(t->out);
+}
+
+/* Builds and checks the summary line. */
+static void build_expect(tree *t, const char *force, const char *summary)
+{
+	tu_run r = force ? tu_cli("build", "--root", t->root, "-o", t->out, force, NULL)
+	                 : tu_cli("build", "--root", t->root, "-o", t->out, NULL);
+
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.err, summary) != NULL, "want '%s' in:\n%s", summary, r.err);
+	tu_run_free(&r);
+}
+
+static void append(const char *root, const char *rel, const char *text)
+{
+	char *path = g_build_filename(root, rel, NULL);
+	char *old = read_all(path);
+	char *new = g_strconcat(old, text, NULL);
+
+	ck_assert(g_file_set_contents(path, new, -1, NULL));
+	g_free(new);
+	g_free(old);
+	g_free(path);
+}
+
+START_TEST(unchanged_contracts_are_not_rebuilt)
+{
+	tree t;
+	char *annex, *stamp;
+
+	g_setenv("SOURCE_DATE_EPOCH", "1767225600", TRUE);
+	tree_init(&t);
+	build_expect(&t, NULL, "10 contracts: 10 built, 0 up to date, 0 failed");
+	build_expect(&t, NULL, "10 contracts: 0 built, 10 up to date, 0 failed");
+	/* The contract file. */
+	append(t.root, "specs/contracts/nisc-asp-yoyaku.yaml", "# 変更\n");
+	build_expect(&t, NULL, "10 contracts: 1 built, 9 up to date, 0 failed");
+	/* A source: only its contracts. */
+	append(t.root, "specs/nisc/clauses/nisc-01.md", "\n追記。\n");
+	build_expect(&t, NULL, "10 contracts: 2 built, 8 up to date, 0 failed");
+	/* A script or a template: every contract. */
+	append(t.root, "lua/select.lua", "\n-- comment\n");
+	build_expect(&t, NULL, "10 contracts: 10 built, 0 up to date, 0 failed");
+	append(t.root, "templates/annex.md", "\n");
+	build_expect(&t, NULL, "10 contracts: 10 built, 0 up to date, 0 failed");
+	/* An output file lost or changed in size. */
+	annex = g_build_filename(t.out, "shinagawa-dc-kikan", "annex.html", NULL);
+	ck_assert_int_eq(unlink(annex), 0);
+	build_expect(&t, NULL, "10 contracts: 1 built, 9 up to date, 0 failed");
+	ck_assert(g_file_test(annex, G_FILE_TEST_EXISTS));
+	append(t.out, "shinagawa-dc-kikan/annex.html", "x");
+	build_expect(&t, NULL, "10 contracts: 1 built, 9 up to date, 0 failed");
+	/* Another date is another document. */
+	g_setenv("SOURCE_DATE_EPOCH", "1767312000", TRUE);
+	build_expect(&t, NULL, "10 contracts: 10 built, 0 up to date, 0 failed");
+	/* --force rebuilds all; a damaged stamp is not trusted. */
+	build_expect(&t, "--force", "10 contracts: 10 built, 0 up to date, 0 failed");
+	stamp = g_build_filename(t.out, "nisc-build-kyoyu", STAMP_FILE, NULL);
+	ck_assert(g_file_set_contents(stamp, "clausegen-inputs 1\nxyz\n", -1, NULL));
+	build_expect(&t, NULL, "10 contracts: 1 built, 9 up to date, 0 failed");
+	g_unsetenv("SOURCE_DATE_EPOCH");
+	g_free(stamp);
+	g_free(annex);
+	tree_free(&t);
+}
+END_TEST
+
+START_TEST(stamp_lists_the_built_files)
+{
+	char *dir = g_build_filename(tmp, "d", NULL);
+	cg_err e = { 0 };
+	char *text;
+	char *stampfile = g_build_filename(dir, STAMP_FILE, NULL);
+
+	g_free(tu_write(dir, "a.html", "12345"));
+	g_free(tu_write(dir, "b.md", ""));
+	ck_assert(!stamp_is_current(dir, "h1"));
+	ck_assert(stamp_write(dir, "h1", &e));
+	text = read_all(stampfile);
+	ck_assert_str_eq(text, "clausegen-inputs 1\nh1\n5 a.html\n0 b.md\n");
+	ck_assert(stamp_is_current(dir, "h1"));
+	ck_assert(!stamp_is_current(dir, "h2"));
+	/* A stamp naming a path outside its directory is not trusted. */
+	ck_assert(g_file_set_contents(stampfile, "clausegen-inputs 1\nh1\n5 ../a.html\n", -1, NULL));
+	ck_assert(!stamp_is_current(dir, "h1"));
+	g_free(text);
+	g_free(stampfile);
+	g_free(dir);
+}
+END_TEST
+
+START_TEST(tree_hash_follows_content_and_names)
+{
+	char *dir = g_build_filename(tmp, "t", NULL), *h1, *h2, *h3, *h4;
+
+	g_free(tu_write(dir, "a/x.txt", "1"));
+	h1 = stamp_hash_tree(dir);
+	g_free(tu_write(dir, "a/x.txt", "2"));
+	h2 = stamp_hash_tree(dir);
+	g_free(tu_write(dir, "a/.x.txt.swp", "junk"));
+	h3 = stamp_hash_tree(dir);
+	g_free(tu_write(dir, "b/x.txt", "2"));
+	h4 = stamp_hash_tree(dir);
+	ck_assert_str_ne(h1, h2);
+	ck_assert_str_eq(h2, h3);
+	ck_assert_str_ne(h3, h4);
+	g_free(h1);
+	g_free(h2);
+	g_free(h3);
+	g_free(h4);
+	g_free(dir);
+}
+END_TEST
+
+static Suite *suite(void)
+{
+	Suite *s = suite_create("batch");
+	TCase *tc = tcase_create("batch");
+
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_set_timeout(tc, 120);
+	tcase_add_test(tc, every_job_reported_once_with_its_result);
+	tcase_add_test(tc, a_dead_worker_fails_only_its_job);
+	tcase_add_test(tc, parallel_build_gives_the_same_bytes);
+	tcase_add_test(tc, failures_listed_last_with_exit_1);
+	tcase_add_test(tc, bad_options);
+	tcase_add_test(tc, formats_limit_the_documents);
+	tcase_add_test(tc, unchanged_contracts_are_not_rebuilt);
+	tcase_add_test(tc, stamp_lists_the_built_files);
+	tcase_add_test(tc, tree_hash_follows_content_and_names);
+	suite_add_tcase(s, tc);
+	return s;
+}
+
+int main(void)
+{
+	return tu_main(suite());
+}
