@@ -14,6 +14,7 @@
 #include "tmpl.h"
 #include "out.h"
 #include "render.h"
+#include "render_pdf.h"
 #include "select.h"
 #include "spec.h"
 #include "stamp.h"
@@ -675,7 +676,9 @@ static int write_documents(cli *c, const sel_result *r, const char *stage, cg_er
 	int ok = 0, k;
 	size_t f;
 
-	if (!contract_wants(ct, "spec") && !contract_wants(ct, "annex"))
+	if (!contract_wants(ct, "spec") && !contract_wants(ct, "annex") &&
+	    !contract_wants(ct, "checklist-selection") && !contract_wants(ct, "checklist-delivery") &&
+	    !contract_wants(ct, "checklist-periodic"))
 		return 1;
 	if ((lb = get_labels(c, e)) == NULL)
 		return 0;
@@ -709,6 +712,16 @@ static int write_documents(cli *c, const sel_result *r, const char *stage, cg_er
 			if (!done)
 				goto out;
 		}
+	}
+	/* spec.pdf, annex.pdf and the checklists (render_pdf.c). */
+	if (wants_format(c, "pdf")) {
+		char *pdf_yaml = template_path(c, s->id, "pdf.yaml");
+		char *cl_yaml = template_path(c, s->id, "checklists.yaml");
+		int done = render_pdf_contract(m, lb, pdf_yaml, cl_yaml, stage, c->errf, e);
+		g_free(pdf_yaml);
+		g_free(cl_yaml);
+		if (!done)
+			goto out;
 	}
 	ok = 1;
 out:
