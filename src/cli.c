@@ -10,12 +10,14 @@
 
 #include "contract.h"
 #include "doc.h"
+#include "export.h"
 #include "labels.h"
 #include "tmpl.h"
 #include "out.h"
 #include "render.h"
 #include "render_pdf.h"
 #include "select.h"
+#include "site.h"
 #include "spec.h"
 #include "stamp.h"
 #include "util.h"
@@ -91,6 +93,12 @@ static const char usage_text[] =
 	"  build [CONTRACT.yaml|DIR...] [-o DIR] [-j N] [--force] [--formats html,md,pdf]\n"
 	"                                            render contracts into DIR (output/);\n"
 	"                                            unchanged contracts are not rebuilt\n"
+	"  publish [--source ID] [-o DIR] [--force]  guideline site of one or every source\n"
+	"                                            into DIR (output/site); --force replaces\n"
+	"                                            a DIR that is not a previous site\n"
+	"  export --source ID [--format json|csv] [-o FILE]\n"
+	"                                            the whole source (clauses, marks,\n"
+	"                                            references); CSV is UTF-8 with a BOM\n"
 	"\n"
 	"common options: --root DIR (holds specs/ and lua/), --specs DIR, --lua DIR,\n"
 	"  --mem-limit MIB and --instr-limit N (Lua sandbox limits)\n"
@@ -1237,10 +1245,121 @@ static int cmd_build(cli *c)
 	if (n > 1 || b.skipped)
 		fprintf(c->errf, "%zu contract%s: %d built, %d up to date, %d failed\n", n,
 		        n == 1 ? "" : "s", b.built, b.skipped, b.failed);
-	g_strfreev(b.errors);
-	g_strfreev(b.dup);
+	/* errors and dup have NULL holes: g_strfreev would stop at the first. */
+	for (i = 0; i < n; i++) {
+		g_free(b.errors[i]);
+		if (b.dup != NULL)
+			g_free(b.dup[i]);
+	}
+	g_free(b.errors);
+	g_free(b.dup);
 	g_strfreev(b.files);
 	g_hash_table_destroy(b.ids);
+	return c->status;
+}
+
+/* ---- publish and export ---- */
+
+/* The guideline site (site.h): --source ID or every source, into -o DIR
+ * (output/site). Publishing one source keeps the others of a previous site;
+ * publishing them all replaces it. */
+static int cmd_publish(cli *c)
+{
+	GPtrArray *srcs = g_ptr_array_new();
+	char **ids = NULL;
+	site_opts o = { 0 };
+	cg_err e = { 0 };
+	size_t i;
+
+	if (c->nargs > 0) {
+		usage_error(c, "'publish' takes no arguments (got '%s')%s", c->args[0], "");
+		goto out;
+	}
+	if (c->source != NULL) {
+		sp_source *s = get_source(c, c->source, CG_EUSAGE, NULL, NULL, &e);
+		if (s == NULL) {
+			fail(c, &e);
+			goto out;
+		}
+		g_ptr_array_add(srcs, s);
+	} else {
+		ids = spec_list(c->specs);
+		for (i = 0; ids[i] != NULL; i++) {
+			sp_source *s = get_source(c, ids[i], CG_EINPUT, NULL, NULL, &e);
+			if (s == NULL)
+				fail(c, &e);
+			else
+				g_ptr_array_add(srcs, s);
+		}
+		/* A site missing a broken source would look complete: publish
+		 * nothing instead. */
+		if (c->status != 0)
+			goto out;
+		if (srcs->len == 0) {
+			usage_error(c, "no sources in %s%s", c->specs, "");
+			goto out;
+		}
+	}
+	o.dir = c->outdir ? c->outdir : "output/site";
+	o.templates = c->templates;
+	o.lua = c->lua;
+	o.lim = &c->lim;
+	o.force = c->force;
+	o.keep_others = c->source != NULL;
+	if (!site_publish(&o, (sp_source *const *)srcs->pdata, srcs->len, &e)) {
+		int usage = e.kind == CG_EUSAGE;
+		fail(c, &e);
+		if (usage)
+			fprintf(c->errf, "try 'clausegen --help'\n");
+		goto out;
+	}
+	fprintf(c->errf, "published %s/ (%u source%s)\n", o.dir, srcs->len,
+	        srcs->len == 1 ? "" : "s");
+out:
+	g_strfreev(ids);
+	g_ptr_array_free(srcs, TRUE);
+	return c->status;
+}
+
+/* `export --source ID --format json|csv` (export.h): to stdout, or to
+ * -o FILE, written atomically. */
+static int cmd_export(cli *c)
+{
+	cg_err e = { 0 };
+	sp_source *s;
+	char *data, *dir, *name;
+	size_t len;
+
+	if (c->format == NULL)
+		c->format = "json";
+	if (strcmp(c->format, "json") != 0 && strcmp(c->format, "csv") != 0)
+		return usage_error(c, "--format is json or csv, not '%s'%s", c->format, "");
+	if (c->source == NULL)
+		return usage_error(c, "'export' needs --source ID%s", "");
+	if (c->nargs > 0)
+		return usage_error(c, "'export' takes no arguments (got '%s')%s", c->args[0], "");
+	s = get_source(c, c->source, CG_EUSAGE, NULL, NULL, &e);
+	if (s == NULL) {
+		fail(c, &e);
+		return c->status;
+	}
+	if (strcmp(c->format, "csv") == 0) {
+		data = export_csv(s, &len);
+	} else {
+		data = export_json(s);
+		len = strlen(data);
+	}
+	if (c->outdir == NULL) {
+		fwrite(data, 1, len, c->out);
+	} else {
+		dir = g_path_get_dirname(c->outdir);
+		name = g_path_get_basename(c->outdir);
+		if (!out_write_file(dir, name, data, len, &e))
+			fail(c, &e);
+		g_free(dir);
+		g_free(name);
+	}
+	g_free(data);
 	return c->status;
 }
 
@@ -1260,6 +1379,8 @@ static const struct {
 	  O_COMMON | O_FORMAT | O_SOURCE | O_CATEGORY | O_CLASS | O_SET | O_CONTRACT | O_CLAUSE },
 	{ "check", cmd_check, O_COMMON },
 	{ "build", cmd_build, O_COMMON | O_OUTPUT | O_FORCE | O_JOBS | O_FORMATS },
+	{ "publish", cmd_publish, O_COMMON | O_OUTPUT | O_SOURCE | O_FORCE },
+	{ "export", cmd_export, O_COMMON | O_OUTPUT | O_SOURCE | O_FORMAT },
 };
 
 static void free_source(gpointer p)
