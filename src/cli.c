@@ -93,9 +93,11 @@ static const char usage_text[] =
 	"  build [CONTRACT.yaml|DIR...] [-o DIR] [-j N] [--force] [--formats html,md,pdf]\n"
 	"                                            render contracts into DIR (output/);\n"
 	"                                            unchanged contracts are not rebuilt\n"
-	"  publish [--source ID] [-o DIR] [--force]  guideline site of one or every source\n"
-	"                                            into DIR (output/site); --force replaces\n"
-	"                                            a DIR that is not a previous site\n"
+	"  publish [--source ID] [-o DIR] [--force] [--formats html,pdf]\n"
+	"                                            guideline site of one or every source\n"
+	"                                            into DIR (output/site) with each one's\n"
+	"                                            guideline.pdf; --force replaces a DIR\n"
+	"                                            that is not a previous site\n"
 	"  export --source ID [--format json|csv] [-o FILE]\n"
 	"                                            the whole source (clauses, marks,\n"
 	"                                            references); CSV is UTF-8 with a BOM\n"
@@ -1305,6 +1307,8 @@ static int cmd_publish(cli *c)
 	o.lua = c->lua;
 	o.lim = &c->lim;
 	o.force = c->force;
+	o.pdf = wants_format(c, "pdf");
+	o.warn = c->errf;
 	o.keep_others = c->source != NULL;
 	if (!site_publish(&o, (sp_source *const *)srcs->pdata, srcs->len, &e)) {
 		int usage = e.kind == CG_EUSAGE;
@@ -1379,7 +1383,7 @@ static const struct {
 	  O_COMMON | O_FORMAT | O_SOURCE | O_CATEGORY | O_CLASS | O_SET | O_CONTRACT | O_CLAUSE },
 	{ "check", cmd_check, O_COMMON },
 	{ "build", cmd_build, O_COMMON | O_OUTPUT | O_FORCE | O_JOBS | O_FORMATS },
-	{ "publish", cmd_publish, O_COMMON | O_OUTPUT | O_SOURCE | O_FORCE },
+	{ "publish", cmd_publish, O_FORMATS | O_COMMON | O_OUTPUT | O_SOURCE | O_FORCE },
 	{ "export", cmd_export, O_COMMON | O_OUTPUT | O_SOURCE | O_FORMAT },
 };
 

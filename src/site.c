@@ -19,6 +19,7 @@
 #include "doc.h"
 #include "export.h"
 #include "out.h"
+#include "render_pdf.h"
 #include "render.h"
 #include "select.h"
 #include "tmpl.h"
@@ -36,7 +37,7 @@ static const char *const word_keys[] = {
 	"index.clauses", "meta.publisher",
 	"meta.version", "meta.id", "meta.clauses", "meta.sha256", "meta.seed", "source.preamble",
 	"source.selections", "source.selections.intro", "source.clauses", "source.downloads",
-	"source.download.json", "source.download.csv", "source.nodims", "clause.text",
+	"source.download.json", "source.download.csv", "source.download.pdf", "source.nodims", "clause.text",
 	"clause.section", "clause.when", "clause.unless", "clause.refs", "clause.apps",
 	"clause.marks", "clause.norow", "clause.verdicts", "clause.verdicts.intro",
 	"clause.provenance", "clause.seed", "clause.file", "clause.note", "clause.prev",
@@ -491,6 +492,10 @@ static int page_source(site_ctx *x, const char *dir, cg_err *err)
 	link(o, json, W(x, "source.download.json"));
 	g_string_append(o, " / ");
 	link(o, csv, W(x, "source.download.csv"));
+	if (x->o->pdf) {
+		g_string_append(o, " / ");
+		link(o, "guideline.pdf", W(x, "source.download.pdf"));
+	}
 	g_string_append(o, "</li>\n</ul>\n");
 	if (s->preamble) {
 		tag_text(o, "h2", NULL, W(x, "source.preamble"));
@@ -1148,6 +1153,31 @@ static int write_meta(const sp_source *s, const char *dir, cg_err *err)
 	return ok;
 }
 
+/* guideline.pdf: the whole source for print, with the wording of
+ * templates/pdf.yaml (or the source's own templates/<id>/pdf.yaml). */
+static int guideline_pdf(site_ctx *x, const char *dir, cg_err *err)
+{
+	char *path = g_build_filename(x->o->templates, x->s->id, "pdf.yaml", NULL);
+	render_pdf_words *w;
+	char *data = NULL;
+	size_t len = 0;
+	int ok = 0;
+
+	if (!util_is_file(path)) {
+		g_free(path);
+		path = g_build_filename(x->o->templates, "pdf.yaml", NULL);
+	}
+	if ((w = render_pdf_words_load(path, err)) == NULL)
+		goto out;
+	ok = render_pdf_guideline(x->s, w, x->build_date, x->o->warn, &data, &len, err) &&
+	     out_write_file(dir, "guideline.pdf", data, len, err);
+out:
+	render_pdf_words_free(w);
+	g_free(data);
+	g_free(path);
+	return ok;
+}
+
 static int publish_source(site_ctx *x, const sp_source *s, const char *stage, cg_err *err)
 {
 	char *dir = g_build_filename(stage, s->id, NULL);
@@ -1178,6 +1208,8 @@ static int publish_source(site_ctx *x, const sp_source *s, const char *stage, cg
 	ok = out_write_file(dir, name, data, len, err) && write_meta(s, dir, err);
 	g_free(name);
 	g_free(data);
+	if (ok && x->o->pdf)
+		ok = guideline_pdf(x, dir, err);
 out:
 	combos_free(x);
 	x->s = NULL;

@@ -17,6 +17,8 @@
  *                                  reason (key: CLASS.CATEGORY, or the one
  *                                  that exists, or "all" when neither)
  *   DIR/<source>/<source>.json, .csv   `clausegen export` of the source
+ *   DIR/<source>/guideline.pdf     the whole guideline for print
+ *                                  (render_pdf_guideline), when o->pdf
  *
  * Verdicts come from the Lua rules (sel_run) with no attributes set, exactly
  * what `clausegen select --source S --category C --class K` prints; a source
@@ -29,6 +31,7 @@
 #define CG_SITE_H
 
 #include <stddef.h>
+#include <stdio.h>
 
 #include "err.h"
 #include "sandbox.h"
@@ -43,6 +46,8 @@ typedef struct {
 	const char *lua;        /* lua/ */
 	const sb_limits *lim;
 	int force;              /* replace `dir` even when it is not a site */
+	int pdf;                /* write DIR/<source>/guideline.pdf too */
+	FILE *warn;             /* warnings (a glyph from a fallback font) */
 	int keep_others;        /* keep the other sources of a previous site */
 } site_opts;
 

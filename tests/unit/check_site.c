@@ -441,6 +441,63 @@ static void files_equal(const char *a, const char *b)
 	g_dir_close(d);
 }
 
+/* guideline.pdf: one per source, linked from its page, every clause's
+ * number in its text; --formats html leaves it out. */
+START_TEST(guideline_pdf_per_source)
+{
+	static const char *const ids[] = { "shinagawa", "nisc", "funabashi-contract",
+	                                   "funabashi-cloud" };
+	char *site = g_build_filename(tmp, "site", NULL);
+	tu_run r = tu_cli("publish", "-o", site, NULL);
+	size_t i, k;
+
+	ck_assert_msg(r.status == 0, "publish: %s", r.err);
+	tu_run_free(&r);
+	for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+		char *pdf = g_build_filename(site, ids[i], "guideline.pdf", NULL);
+		char *index = g_build_filename(site, ids[i], "index.html", NULL);
+		char *argv[] = { "pdftotext", "-layout", pdf, "-", NULL };
+		char *text = NULL, *html = NULL;
+		int status;
+		json_t *all, *v;
+		ck_assert(g_file_get_contents(index, &html, NULL, NULL));
+		ck_assert_ptr_nonnull(strstr(html, "href=\"guideline.pdf\""));
+		ck_assert(g_spawn_sync(NULL, argv, NULL, G_SPAWN_SEARCH_PATH | G_SPAWN_STDERR_TO_DEV_NULL,
+		                       NULL, NULL, &text, NULL, &status, NULL));
+		ck_assert_int_eq(status, 0);
+		if (strcmp(ids[i], "shinagawa") == 0)
+			r = tu_cli("select", "--source", ids[i], "--all", "--format", "json", "--category",
+			           "dc", "--class", "I", NULL);
+		else if (strcmp(ids[i], "nisc") == 0)
+			r = tu_cli("select", "--source", ids[i], "--all", "--format", "json", "--category",
+			           "dc", NULL);
+		else
+			r = tu_cli("select", "--source", ids[i], "--all", "--format", "json", NULL);
+		all = run_json(&r);
+		tu_run_free(&r);
+		ck_assert_uint_gt(json_array_size(all), 10);
+		json_array_foreach(all, k, v) {
+			const char *num = json_string_value(json_object_get(v, "number"));
+			ck_assert_msg(strstr(text, num) != NULL, "%s: guideline.pdf lacks %s", ids[i], num);
+		}
+		json_decref(all);
+		g_free(text);
+		g_free(html);
+		g_free(index);
+		g_free(pdf);
+	}
+	r = tu_cli("publish", "--formats", "html", "-o", site, NULL);
+	ck_assert_msg(r.status == 0, "publish: %s", r.err);
+	tu_run_free(&r);
+	for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+		char *pdf = g_build_filename(site, ids[i], "guideline.pdf", NULL);
+		ck_assert(!g_file_test(pdf, G_FILE_TEST_EXISTS));
+		g_free(pdf);
+	}
+	g_free(site);
+}
+END_TEST
+
 START_TEST(publish_is_deterministic)
 {
 	char *a = g_build_filename(tmp, "a", NULL), *b = g_build_filename(tmp, "b", NULL);
@@ -620,6 +677,7 @@ static Suite *site_suite(void)
 	tcase_add_test(tc, refuse_a_directory_that_is_not_a_site);
 	tcase_add_test(tc, publish_one_source_keeps_the_others);
 	tcase_add_test(tc, publish_is_deterministic);
+	tcase_add_test(tc, guideline_pdf_per_source);
 	tcase_add_test(tc, export_json_has_every_clause_and_mark);
 	tcase_add_test(tc, export_csv_quotes_and_counts);
 	suite_add_tcase(s, tc);
