@@ -672,7 +672,14 @@ int render_pdf_contract(const doc_model *m, const lb_labels *lb, const char *pdf
 	    (ct->root == NULL || yn_get(ct->root, "documents") == NULL)) {
 		/* Before the tender the vendor is unknown: a contract that
 		 * leaves `documents` at its default gets no checklists yet. One
-		 * that names them gets the error below. */
+		 * that names them gets the error below. Either way it is said,
+		 * so nobody looks for a checklist that was never made. */
+		const ynode *at = ct->root ? yn_get(ct->root, "id") : NULL;
+		if (warn != NULL)
+			fprintf(warn,
+			        "%s:%d:%d: warning: contract '%s' has no 'vendor': no checklists built "
+			        "(add 'vendor:' once the vendor is chosen)\n",
+			        ct->file ? ct->file : "-", at ? at->line : 1, at ? at->col : 1, ct->id);
 		any_cl = 0;
 		for (i = 0; i < G_N_ELEMENTS(checklist_names); i++)
 			skip_cl[i] = 1;

@@ -392,6 +392,30 @@ START_TEST(checklist_without_vendor_is_an_error)
 }
 END_TEST
 
+/* Before the tender the vendor is unknown: with `documents` left at its
+ * default the build goes on without checklists, and says so. */
+START_TEST(no_vendor_and_default_documents_warns)
+{
+	char *out = g_build_filename(tmp, "out", NULL), *dir = g_build_filename(out, "fx", NULL);
+	char *c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n");
+	tu_run r = tu_cli("build", "-o", out, c, NULL);
+	char *pdf = g_build_filename(dir, "checklist-delivery.pdf", NULL);
+	char *annex = g_build_filename(dir, "annex.pdf", NULL);
+
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_assert_msg(strstr(r.err, "fx.yaml:1:5: warning: contract 'fx' has no 'vendor': no checklists built") != NULL,
+	              "%s", r.err);
+	ck_assert(!g_file_test(pdf, G_FILE_TEST_EXISTS));
+	ck_assert(g_file_test(annex, G_FILE_TEST_EXISTS));
+	tu_run_free(&r);
+	g_free(annex);
+	g_free(pdf);
+	g_free(dir);
+	g_free(out);
+	g_free(c);
+}
+END_TEST
+
 /* No partial PDF: neither in the output nor as a temporary file. */
 static int count_pdfs(const char *dir)
 {
@@ -561,6 +585,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, glyph_from_fallback_is_a_warning);
 	tcase_add_test(tc, glyph_in_no_font_is_an_error);
 	tcase_add_test(tc, checklist_without_vendor_is_an_error);
+	tcase_add_test(tc, no_vendor_and_default_documents_warns);
 	tcase_add_test(tc, unwritable_output_is_exit_3_without_partial_files);
 	tcase_add_test(tc, contract_pdfs_have_outline_and_rebuild_identically);
 	tcase_add_test(tc, guideline_shinagawa);
