@@ -431,24 +431,22 @@ static void meta_list(GString *o, const site_ctx *x)
 	g_string_append(o, "</code></dd>\n</dl>\n");
 }
 
-/* The class x category pages as a grid: classes down, categories across. */
-static void combo_grid(GString *o, const site_ctx *x)
+/* A table of classes down and categories across (either may be absent),
+ * with `cell` writing the <td> of each class x category. */
+typedef void (*grid_cell_fn)(GString *o, const site_ctx *x, const site_combo *m, size_t ci);
+
+static void class_cat_table(GString *o, const site_ctx *x, const char *cls,
+                            const char *lone_head, grid_cell_fn cell, size_t ci)
 {
 	const sp_source *s = x->s;
 	size_t k, c;
 
-	if (s->nclasses == 0 && s->ncats == 0) {
-		g_string_append(o, "<p>");
-		link(o, x->combos[0].file, W(x, "source.nodims"));
-		g_string_append_printf(o, "（%zu）</p>\n", combo_count(&x->combos[0]));
-		return;
-	}
-	g_string_append(o, "<div class=\"wide\"><table class=\"grid\">\n<thead><tr>");
+	g_string_append_printf(o, "<div class=\"wide\"><table class=\"%s\">\n<thead><tr>", cls);
 	if (s->nclasses)
 		g_string_append(o, "<th></th>");
 	for (c = 0; c < x->nc; c++) {
 		g_string_append(o, "<th scope=\"col\">");
-		esc(o, s->ncats ? s->cats[c].name : "");
+		esc(o, s->ncats ? s->cats[c].name : lone_head);
 		g_string_append(o, "</th>");
 	}
 	g_string_append(o, "</tr></thead>\n<tbody>\n");
@@ -459,17 +457,37 @@ static void combo_grid(GString *o, const site_ctx *x)
 			esc(o, s->classes[k].name);
 			g_string_append(o, "</th>");
 		}
-		for (c = 0; c < x->nc; c++) {
-			const site_combo *m = &x->combos[k * x->nc + c];
-			char n[32];
-			g_snprintf(n, sizeof n, "%zu", combo_count(m));
-			g_string_append(o, "<td>");
-			link(o, m->file, n);
-			g_string_append(o, "</td>");
-		}
+		for (c = 0; c < x->nc; c++)
+			cell(o, x, &x->combos[k * x->nc + c], ci);
 		g_string_append(o, "</tr>\n");
 	}
 	g_string_append(o, "</tbody>\n</table></div>\n");
+}
+
+static void count_cell(GString *o, const site_ctx *x, const site_combo *m, size_t ci)
+{
+	char n[32];
+
+	(void)x;
+	(void)ci;
+	g_snprintf(n, sizeof n, "%zu", combo_count(m));
+	g_string_append(o, "<td>");
+	link(o, m->file, n);
+	g_string_append(o, "</td>");
+}
+
+/* The class x category pages as a grid: classes down, categories across. */
+static void combo_grid(GString *o, const site_ctx *x)
+{
+	const sp_source *s = x->s;
+
+	if (s->nclasses == 0 && s->ncats == 0) {
+		g_string_append(o, "<p>");
+		link(o, x->combos[0].file, W(x, "source.nodims"));
+		g_string_append_printf(o, "（%zu）</p>\n", combo_count(&x->combos[0]));
+		return;
+	}
+	class_cat_table(o, x, "grid", "", count_cell, 0);
 }
 
 static int page_source(site_ctx *x, const char *dir, cg_err *err)
@@ -634,49 +652,30 @@ static void marks_html(GString *o, const site_ctx *x, const sp_clause *c, size_t
 	g_string_append(o, "</tbody>\n</table></div>\n");
 }
 
+static void verdict_cell(GString *o, const site_ctx *x, const site_combo *m, size_t ci)
+{
+	const sel_item *it = &m->sel->items[ci];
+
+	g_string_append_printf(o, "<td class=\"m m-%s\"><a href=\"", spec_verdict_name(it->verdict));
+	esc(o, m->file);
+	g_string_append(o, "#c-");
+	esc(o, it->clause->id);
+	g_string_append(o, "\" title=\"");
+	esc(o, it->reason);
+	g_string_append(o, "\">");
+	verdict_html(o, x, it->verdict);
+	g_string_append(o, "</a></td>");
+}
+
 /* The verdict of the rules for every class x category, each linking to
  * that page; the reason is on the linked page and in the cell's title. */
 static void verdicts_html(GString *o, const site_ctx *x, size_t ci)
 {
-	const sp_source *s = x->s;
-	size_t k, c;
-
 	tag_text(o, "h2", NULL, W(x, "clause.verdicts"));
 	g_string_append(o, "<p>");
 	esc(o, W(x, "clause.verdicts.intro"));
-	g_string_append(o, "</p>\n<div class=\"wide\"><table class=\"marks\">\n<thead><tr>");
-	if (s->nclasses)
-		g_string_append(o, "<th></th>");
-	for (c = 0; c < x->nc; c++) {
-		g_string_append(o, "<th scope=\"col\">");
-		esc(o, s->ncats ? s->cats[c].name : W(x, "col.verdict"));
-		g_string_append(o, "</th>");
-	}
-	g_string_append(o, "</tr></thead>\n<tbody>\n");
-	for (k = 0; k < x->nk; k++) {
-		g_string_append(o, "<tr>");
-		if (s->nclasses) {
-			g_string_append(o, "<th scope=\"row\">");
-			esc(o, s->classes[k].name);
-			g_string_append(o, "</th>");
-		}
-		for (c = 0; c < x->nc; c++) {
-			const site_combo *m = &x->combos[k * x->nc + c];
-			const sel_item *it = &m->sel->items[ci];
-			g_string_append_printf(o, "<td class=\"m m-%s\"><a href=\"",
-			                       spec_verdict_name(it->verdict));
-			esc(o, m->file);
-			g_string_append(o, "#c-");
-			esc(o, it->clause->id);
-			g_string_append(o, "\" title=\"");
-			esc(o, it->reason);
-			g_string_append(o, "\">");
-			verdict_html(o, x, it->verdict);
-			g_string_append(o, "</a></td>");
-		}
-		g_string_append(o, "</tr>\n");
-	}
-	g_string_append(o, "</tbody>\n</table></div>\n");
+	g_string_append(o, "</p>\n");
+	class_cat_table(o, x, "marks", W(x, "col.verdict"), verdict_cell, ci);
 }
 
 static int page_clause(site_ctx *x, const char *dir, size_t ci, cg_err *err)
