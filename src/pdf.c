@@ -745,17 +745,9 @@ void pdf_outline(pdf_doc *d, int level, const char *title)
 void pdf_draw_text(pdf_doc *d, cairo_t *cr, pdf_face f, double size, const char *text,
                    double x, double y, PangoAlignment align)
 {
-	PangoFontDescription *desc;
-	double w;
+	/* pdf_measure leaves the text laid out in d->chrome[f]. */
+	double w = pdf_measure(d, f, size, text);
 
-	if (d->chrome[f] == NULL)
-		d->chrome[f] = pango_layout_new(d->env->ctx);
-	desc = pango_font_description_copy(d->env->desc[f]);
-	pango_font_description_set_size(desc, (gint)(size * PANGO_SCALE + 0.5));
-	pango_layout_set_font_description(d->chrome[f], desc);
-	pango_font_description_free(desc);
-	pango_layout_set_text(d->chrome[f], text, -1);
-	w = pdf_text_width(d->chrome[f]);
 	if (align == PANGO_ALIGN_CENTER)
 		x -= w / 2;
 	else if (align == PANGO_ALIGN_RIGHT)

@@ -352,12 +352,36 @@ static void heading(pctx *c, int depth, const char *label, const char *title)
 	g_free(text);
 }
 
+/* One clause at indent `x`: its number hanging before the text (公用文),
+ * a title line in ゴシック when it has one. Returns the hang, the width of
+ * the number and its space. */
+static double clause_pdf(pctx *c, double x, const char *label, const char *title,
+                         const char *body)
+{
+	pdf_doc *d = c->d;
+	char *lab = g_strdup_printf("%s\u2002", label);
+	double hang = pdf_measure(d, PDF_MINCHO, BODY_PT, lab);
+
+	g_free(lab);
+	if (title) {
+		char *t = g_strdup_printf("%s\u2002%s", label, title);
+		PangoLayout *l = pdf_text(d, PDF_GOTHIC, BODY_PT, t, NULL,
+		                          pdf_left(d) + pdf_width(d) - x, LINE_SP, -hang,
+		                          PANGO_ALIGN_LEFT);
+		pdf_flow(d, l, x, 5, 2 * BODY_PT * LINE_SP);
+		g_free(t);
+		md_blocks(c, body, NULL, x + hang, hang, 1.5);
+	} else {
+		md_blocks(c, body, label, x + hang, hang, 5);
+	}
+	return hang;
+}
+
 static void doc_node_pdf(const doc_node *n, int enter, void *ud)
 {
 	doc_ctx *c = ud;
 	pdf_doc *d = c->p.d;
 	const char *mark;
-	char *lab;
 	double x, hang;
 
 	if (!enter)
@@ -367,20 +391,7 @@ static void doc_node_pdf(const doc_node *n, int enter, void *ud)
 		return;
 	}
 	x = indent_x(&c->p, n->depth);
-	lab = g_strdup_printf("%s\u2002", n->label);
-	hang = pdf_measure(d, PDF_MINCHO, BODY_PT, lab);
-	g_free(lab);
-	if (n->title) {
-		char *t = g_strdup_printf("%s\u2002%s", n->label, n->title);
-		PangoLayout *l = pdf_text(d, PDF_GOTHIC, BODY_PT, t, NULL,
-		                          pdf_left(d) + pdf_width(d) - x, LINE_SP, -hang,
-		                          PANGO_ALIGN_LEFT);
-		pdf_flow(d, l, x, 5, 2 * BODY_PT * LINE_SP);
-		g_free(t);
-		md_blocks(&c->p, n->body, NULL, x + hang, hang, 1.5);
-	} else {
-		md_blocks(&c->p, n->body, n->label, x + hang, hang, 5);
-	}
+	hang = clause_pdf(&c->p, x, n->label, n->title, n->body);
 	mark = labels_marker(c->lb, n, c->kind);
 	if (mark[0]) {
 		PangoLayout *l = pdf_text(d, PDF_GOTHIC, 9, mark, NULL,
@@ -778,8 +789,7 @@ static int guide_body(pctx *c, const sp_source *s, const render_pdf_words *w, GA
 		const sp_clause *cl = &s->clauses[i];
 		size_t chain[64], depth = 0;
 		int sec;
-		char *what = g_strdup_printf("clause %s", cl->id), *lab;
-		double x, hang;
+		char *what = g_strdup_printf("clause %s", cl->id);
 
 		ok = pdf_check_text(env, PDF_MINCHO, cl->body, what, cl->file, cl->line, cl->col, err) &&
 		     pdf_check_text(env, PDF_GOTHIC, cl->title, what, cl->file, cl->line, cl->col, err);
@@ -801,21 +811,8 @@ static int guide_body(pctx *c, const sp_source *s, const render_pdf_words *w, GA
 			t.page = pdf_page_count(d);
 			g_array_append_val(toc, t);
 		}
-		x = indent_x(c, s->sections[cl->section].depth + 1);
-		lab = g_strdup_printf("%s\u2002", cl->number);
-		hang = pdf_measure(d, PDF_MINCHO, BODY_PT, lab);
-		g_free(lab);
-		if (cl->title) {
-			char *t = g_strdup_printf("%s\u2002%s", cl->number, cl->title);
-			PangoLayout *l = pdf_text(d, PDF_GOTHIC, BODY_PT, t, NULL,
-			                          pdf_left(d) + pdf_width(d) - x, LINE_SP, -hang,
-			                          PANGO_ALIGN_LEFT);
-			pdf_flow(d, l, x, 5, 2 * BODY_PT * LINE_SP);
-			g_free(t);
-			md_blocks(c, cl->body, NULL, x + hang, hang, 1.5);
-		} else {
-			md_blocks(c, cl->body, cl->number, x + hang, hang, 5);
-		}
+		clause_pdf(c, indent_x(c, s->sections[cl->section].depth + 1), cl->number, cl->title,
+		           cl->body);
 	}
 	g_free(done_sec);
 	if (ok && s->napps > 0) {
