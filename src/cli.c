@@ -159,7 +159,7 @@ static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const cha
 
 	optind = 0; /* GNU: reinitialise, cli_main may run many times */
 	opterr = 0;
-	while ((li = -1, ch = getopt_long(argc, argv, "+o:j:h", long_opts, &li)) != -1) {
+	while ((li = -1, ch = getopt_long(argc, argv, "o:j:h", long_opts, &li)) != -1) {
 		unsigned bit = 0;
 		char name[64];
 
@@ -1151,8 +1151,7 @@ static void build_done(size_t i, const batch_result *res, void *ud)
  * before the fork, to be shared by every worker. */
 static void prescan(cli *c, build_run *b, size_t n)
 {
-	GHashTable *seen = g_hash_table_new(g_str_hash, g_str_equal);
-	GPtrArray *cts = g_ptr_array_new_with_free_func((GDestroyNotify)contract_free);
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	size_t i;
 
 	b->dup = g_new0(char *, n + 1);
@@ -1163,18 +1162,19 @@ static void prescan(cli *c, build_run *b, size_t n)
 		cg_err_clear(&e);
 		if (ct == NULL)
 			continue;
-		g_ptr_array_add(cts, ct);
+		/* Only the ids stay: ten thousand loaded contracts would be the
+		 * run's peak memory. */
 		if ((prev = g_hash_table_lookup(seen, ct->id)) != NULL)
 			b->dup[i] = g_strdup(prev);
 		else
-			g_hash_table_insert(seen, ct->id, b->files[i]);
+			g_hash_table_insert(seen, g_strdup(ct->id), b->files[i]);
 		if (ct->source_id != NULL && g_hash_table_lookup(c->sources, ct->source_id) == NULL) {
 			get_source(c, ct->source_id, CG_EINPUT, NULL, NULL, &e);
 			cg_err_clear(&e);
 		}
+		contract_free(ct);
 	}
 	g_hash_table_destroy(seen);
-	g_ptr_array_free(cts, TRUE);
 }
 
 /* The contract files of the command line: files as given, directories by
