@@ -39,7 +39,11 @@ static size_t match(const char *p, const char *const *list)
 	size_t best = 0;
 
 	for (; list && *list; list++) {
-		size_t l = strlen(*list);
+		size_t l;
+		/* Most positions match no word: the first byte says so cheaply. */
+		if ((*list)[0] != *p)
+			continue;
+		l = strlen(*list);
 		if (l > best && strncmp(p, *list, l) == 0)
 			best = l;
 	}
@@ -48,9 +52,12 @@ static size_t match(const char *p, const char *const *list)
 
 char *num_substitute(const char *text, const num_terms *t)
 {
-	GString *out = g_string_sized_new(strlen(text) + 16);
+	GString *out;
 	const char *p = text;
 
+	if (t->to_orderer == NULL && t->to_vendor == NULL)
+		return g_strdup(text);
+	out = g_string_sized_new(strlen(text) + 16);
 	while (*p) {
 		size_t keep = match(p, t->protect);
 		size_t o = t->to_orderer ? match(p, t->from_orderer) : 0;
