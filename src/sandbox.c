@@ -19,10 +19,14 @@ struct sb_sandbox {
 	unsigned long nalloc, fail_at;
 	uint64_t executed, instr_limit;
 	int over_budget;
+	int in_script;       /* limits apply while script code runs (pcall_h) */
 	char limit_msg[96];  /* made once: luaL_error cannot format 64-bit ints */
-	/* Where the last error happened, found by the message handler. */
+	/* Where the last error happened, found from the failed thread. */
 	char *err_src;
 	int err_line;
+	/* The last script loaded: where errors with no position of their own
+	 * are reported (a C function used as a rule, say `verdict = error`). */
+	char *last_script;
 };
 
 static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
@@ -36,11 +40,16 @@ static void *sb_alloc(void *ud, void *ptr, size_t osize, size_t nsize)
 		sb->used -= osize;
 		return NULL;
 	}
-	if (nsize > osize) {
+	/* Only what runs under pcall_h is refused: a failure in the host's own
+	 * pushes (clause views, a thread) would be an error outside any
+	 * protected call, which Lua answers with abort(). Those are bounded by
+	 * the loaded source, so a script that filled its memory fails in its
+	 * own code, not in ours. */
+	if (nsize > osize && sb->in_script) {
 		sb->nalloc++;
 		if (sb->fail_at != 0 && sb->nalloc >= sb->fail_at)
 			return NULL;
-		if (nsize - osize > sb->limit - sb->used)
+		if (sb->used > sb->limit || nsize - osize > sb->limit - sb->used)
 			return NULL; /* Lua turns this into "not enough memory" */
 	}
 	ptr = realloc(ptr, nsize);
@@ -60,12 +69,15 @@ static sb_sandbox *sandbox_of(lua_State *L)
 	return ud;
 }
 
-static void count_hook(lua_State *L, lua_Debug *ar)
+static void count_hook(lua_State *L, lua_Debug *ar);
+
+/* Adds `steps` to the instructions executed and raises the limit error
+ * once they exceed the budget. */
+static void charge(lua_State *L, uint64_t steps)
 {
 	sb_sandbox *sb = sandbox_of(L);
 
-	(void)ar;
-	sb->executed += SB_HOOK_STEP;
+	sb->executed = steps > UINT64_MAX - sb->executed ? UINT64_MAX : sb->executed + steps;
 	if (sb->executed > sb->instr_limit) {
 		/* Once over budget, fail on every instruction: a pcall in the
 		 * script may catch one error but can never run on. */
@@ -75,6 +87,203 @@ static void count_hook(lua_State *L, lua_Debug *ar)
 		}
 		luaL_error(L, "%s", sb->limit_msg);
 	}
+}
+
+static void count_hook(lua_State *L, lua_Debug *ar)
+{
+	(void)ar;
+	charge(L, SB_HOOK_STEP);
+}
+
+/* ---- library functions that loop in C ----
+ *
+ * The count hook only sees VM instructions, so a library function that
+ * loops in C runs unbudgeted: string.rep("", math.maxinteger),
+ * table.move({}, 1, 2^62, 2), table.insert on a table whose __len lies,
+ * or a backtracking pattern over a long text would each hang the build.
+ * These wrappers charge the loop's length (for patterns, its worst case)
+ * to the same budget before calling the original, kept as upvalue 1
+ * (string.rep only needs its empty case handled). */
+
+static uint64_t clamp_count(lua_Integer first, lua_Integer last)
+{
+	if (last < first)
+		return 0;
+	if (first < 0 && last > LUA_MAXINTEGER + first)
+		return UINT64_MAX;
+	return (uint64_t)(last - first) + 1;
+}
+
+static int call_original(lua_State *L)
+{
+	int n = lua_gettop(L);
+
+	lua_pushvalue(L, lua_upvalueindex(1));
+	lua_insert(L, 1);
+	lua_call(L, n, LUA_MULTRET);
+	return lua_gettop(L);
+}
+
+static int w_rep(lua_State *L)
+{
+	size_t l, lsep = 0;
+	lua_Integer n;
+
+	luaL_checklstring(L, 1, &l);
+	n = luaL_checkinteger(L, 2);
+	luaL_optlstring(L, 3, "", &lsep);
+	/* An empty result is made without Lua's copy loop, which would still
+	 * run n times; any other result is allocated before the loop, so the
+	 * memory limit bounds the loop. */
+	if (n <= 0 || l + lsep == 0) {
+		lua_pushliteral(L, "");
+		return 1;
+	}
+	return call_original(L);
+}
+
+static int w_move(lua_State *L)
+{
+	charge(L, clamp_count(luaL_checkinteger(L, 2), luaL_checkinteger(L, 3)));
+	return call_original(L);
+}
+
+/* table.insert and table.remove shift the elements above the position:
+ * at most #t of them, as the table (or its __len) says. */
+static int w_shift(lua_State *L)
+{
+	lua_Integer n;
+
+	luaL_checkany(L, 1);
+	n = luaL_len(L, 1);
+	charge(L, clamp_count(0, n));
+	return call_original(L);
+}
+
+/* Worst-case steps of Lua's backtracking matcher: every single-character
+ * item with *, + or - and every back-reference %1-%9 may be retried at
+ * each position of the text, and the match is tried at each start:
+ * (n+1)^(k+1) for k such items over n bytes. Sets, %b and %f are skipped
+ * over as the matcher reads them. */
+static uint64_t pattern_cost(const char *p, size_t lp, size_t n)
+{
+	size_t i = 0;
+	int k = 0;
+	double cost = 1;
+
+	while (i < lp) {
+		if (p[i] == '(' || p[i] == ')') {
+			i++;
+			continue;
+		}
+		if (p[i] == '%' && i + 1 < lp) {
+			char c = p[i + 1];
+			if (c >= '1' && c <= '9') {
+				k++;
+				i += 2;
+				continue;
+			}
+			if (c == 'b') {
+				i += 4;
+				continue;
+			}
+			if (c == 'f') {
+				i += 2;
+				if (i < lp && p[i] == '[')
+					goto set;
+				continue;
+			}
+			i += 2;
+		} else if (p[i] == '[') {
+		set:
+			i++;
+			if (i < lp && p[i] == '^')
+				i++;
+			/* A ']' right after '[' or '[^' is a member. */
+			do {
+				if (i < lp && p[i] == '%')
+					i++;
+				i++;
+			} while (i < lp && p[i] != ']');
+			i++;
+		} else {
+			i++;
+		}
+		if (i < lp && (p[i] == '*' || p[i] == '+' || p[i] == '-')) {
+			k++;
+			i++;
+		} else if (i < lp && p[i] == '?') {
+			i++;
+		}
+	}
+	for (; k >= 0; k--) {
+		cost *= (double)n + 1;
+		if (cost >= 1.8e19)
+			return UINT64_MAX;
+	}
+	return (uint64_t)cost;
+}
+
+static int w_pattern(lua_State *L)
+{
+	size_t ls, lp;
+	const char *p;
+
+	luaL_checklstring(L, 1, &ls);
+	p = luaL_checklstring(L, 2, &lp);
+	/* string.find(s, p, init, true) is a plain search. */
+	if (!lua_toboolean(L, 4) || lua_tocfunction(L, lua_upvalueindex(2)) == NULL)
+		charge(L, pattern_cost(p, lp, ls));
+	return call_original(L);
+}
+
+/* setmetatable without __gc: Lua runs finalizers with hooks off, so a
+ * finalizer could loop for ever out of the budget's reach. A __gc added to
+ * the metatable later does not mark the object, so checking here is
+ * enough. */
+static int w_setmetatable(lua_State *L)
+{
+	if (lua_type(L, 2) == LUA_TTABLE) {
+		lua_pushliteral(L, "__gc");
+		if (lua_rawget(L, 2) != LUA_TNIL)
+			return luaL_error(L, "__gc metamethods are not allowed in selection scripts");
+		lua_pop(L, 1);
+	}
+	return call_original(L);
+}
+
+/* Replaces lib.name (lib NULL: the global) by `fn` with the original as
+ * its upvalue; `extra` is pushed as a second upvalue when not NULL. */
+static void wrap(lua_State *L, const char *lib, const char *name, lua_CFunction fn,
+                 lua_CFunction extra)
+{
+	if (lib != NULL)
+		lua_getglobal(L, lib);
+	else
+		lua_pushglobaltable(L);
+	lua_getfield(L, -1, name);
+	if (extra != NULL)
+		lua_pushcfunction(L, extra);
+	else
+		lua_pushnil(L);
+	lua_pushcclosure(L, fn, 2);
+	lua_setfield(L, -2, name);
+	lua_pop(L, 1);
+}
+
+static void wrap_loops(lua_State *L)
+{
+	wrap(L, "string", "rep", w_rep, NULL);
+	wrap(L, "table", "move", w_move, NULL);
+	wrap(L, "table", "insert", w_shift, NULL);
+	wrap(L, "table", "remove", w_shift, NULL);
+	/* find alone has the plain flag (4th argument); the marker upvalue
+	 * tells w_pattern which function it wraps. */
+	wrap(L, "string", "find", w_pattern, w_pattern);
+	wrap(L, "string", "match", w_pattern, NULL);
+	wrap(L, "string", "gmatch", w_pattern, NULL);
+	wrap(L, "string", "gsub", w_pattern, NULL);
+	wrap(L, NULL, "setmetatable", w_setmetatable, NULL);
 }
 
 /* print/warn would write into our JSON on stdout; the rules have nothing to
@@ -143,6 +352,7 @@ static int open_libs(lua_State *L)
 	lua_pushnil(L);
 	lua_setfield(L, -2, "dump");
 	lua_pop(L, 1);
+	wrap_loops(L);
 	/* getmetatable("") returns this instead of the real metatable. */
 	lua_pushliteral(L, "");
 	lua_getmetatable(L, -1);
@@ -189,6 +399,7 @@ void sb_free(sb_sandbox *sb)
 	if (sb->L != NULL)
 		lua_close(sb->L);
 	g_free(sb->err_src);
+	g_free(sb->last_script);
 	g_free(sb);
 }
 
@@ -212,19 +423,19 @@ void sb_fail_after(sb_sandbox *sb, unsigned long n)
 	sb->fail_at = n == 0 ? 0 : sb->nalloc + n;
 }
 
-/* Message handler: remembers the innermost Lua frame (the script line that
- * failed) and turns non-string error values into text. */
-static int msgh(lua_State *L)
+/* Remembers the innermost script frame of the thread `co`, which an
+ * error left as it was: the script line that failed, even for memory
+ * errors, for which Lua calls no message handler. */
+static void error_where(sb_sandbox *sb, lua_State *co)
 {
-	sb_sandbox *sb = sandbox_of(L);
 	lua_Debug ar;
 	int level;
 
 	g_free(sb->err_src);
 	sb->err_src = NULL;
 	sb->err_line = 0;
-	for (level = 1; lua_getstack(L, level, &ar); level++) {
-		if (!lua_getinfo(L, "Sl", &ar))
+	for (level = 0; lua_getstack(co, level, &ar); level++) {
+		if (!lua_getinfo(co, "Sl", &ar))
 			break;
 		if (ar.currentline > 0 && ar.source[0] == '@') {
 			sb->err_src = g_strdup(ar.source + 1);
@@ -232,12 +443,6 @@ static int msgh(lua_State *L)
 			break;
 		}
 	}
-	if (!lua_isstring(L, 1)) {
-		if (luaL_callmeta(L, 1, "__tostring") && lua_type(L, -1) == LUA_TSTRING)
-			return 1;
-		lua_pushfstring(L, "error object is a %s value", luaL_typename(L, 1));
-	}
-	return 1;
 }
 
 /* The message without Lua's own "src:line: " prefix, which we print in
@@ -257,42 +462,86 @@ static const char *strip_where(const char *msg, const char *src, int line)
 	return msg;
 }
 
-static int report(sb_sandbox *sb, int status, const char *fallback_src, cg_err *err)
+static int report(sb_sandbox *sb, lua_State *co, int status, const char *fallback_src,
+                  cg_err *err)
 {
-	lua_State *L = sb->L;
-	const char *msg = lua_tostring(L, -1);
+	const char *msg = lua_type(co, -1) == LUA_TSTRING || lua_type(co, -1) == LUA_TNUMBER
+	                          ? lua_tostring(co, -1)
+	                          : NULL;
+	char *other = NULL;
 
-	if (status == LUA_ERRMEM) {
-		/* Lua calls no handler for memory errors: name the script. */
-		cg_err_set(err, CG_EINPUT, fallback_src, 0, 0,
-		           "script exceeded its memory limit of %zu bytes", sb->limit);
-	} else if (sb->err_src != NULL) {
+	/* A non-string error value is named, not converted: its __tostring
+	 * would be more script code to run outside the budget. */
+	if (msg == NULL)
+		msg = other = g_strdup_printf("error object is a %s value", luaL_typename(co, -1));
+	error_where(sb, co);
+	if (status == LUA_ERRMEM)
+		cg_err_set(err, CG_EINPUT, sb->err_src ? sb->err_src : fallback_src, sb->err_line,
+		           sb->err_src ? 1 : 0, "script exceeded its memory limit of %zu bytes",
+		           sb->limit);
+	else if (status == LUA_YIELD)
+		cg_err_set(err, CG_EINPUT, sb->err_src ? sb->err_src : fallback_src, sb->err_line,
+		           sb->err_src ? 1 : 0, "scripts cannot yield");
+	else if (sb->err_src != NULL)
 		cg_err_set(err, CG_EINPUT, sb->err_src, sb->err_line, 1, "%s",
-		           strip_where(msg ? msg : "error", sb->err_src, sb->err_line));
-	} else {
-		cg_err_set(err, CG_EINPUT, fallback_src, 0, 0, "%s", msg ? msg : "error");
-	}
-	lua_pop(L, 1);
+		           strip_where(msg, sb->err_src, sb->err_line));
+	else
+		cg_err_set(err, CG_EINPUT, fallback_src, 0, 0, "%s", msg);
+	g_free(other);
 	return 0;
 }
 
+/* Calls the function below the `nargs` arguments on top of the stack in a
+ * thread of its own rather than with lua_pcall: after an error the thread
+ * keeps its frames, so the failing line is known for every kind of error.
+ * The thread is kept for the next call while calls succeed, so that the
+ * count hook's countdown carries on from call to call. */
 static int pcall_h(sb_sandbox *sb, int nargs, int nresults, const char *src, cg_err *err)
 {
-	lua_State *L = sb->L;
+	lua_State *L = sb->L, *co;
 	int base = lua_gettop(L) - nargs; /* index of the function */
-	int status;
+	int status, nres = 0;
 
 	if (sb->over_budget) {
 		lua_settop(L, base - 1);
 		cg_err_set(err, CG_EINPUT, src, 0, 0, "%s", sb->limit_msg);
 		return 0;
 	}
-	lua_pushcfunction(L, msgh);
+	lua_getfield(L, LUA_REGISTRYINDEX, "clausegen.thread");
+	co = lua_tothread(L, -1);
+	if (co == NULL || lua_status(co) != LUA_OK || lua_gettop(co) != 0) {
+		lua_pop(L, 1);
+		co = lua_newthread(L);
+		lua_pushvalue(L, -1);
+		lua_setfield(L, LUA_REGISTRYINDEX, "clausegen.thread");
+	}
 	lua_insert(L, base);
-	status = lua_pcall(L, nargs, nresults, base);
+	lua_xmove(L, co, nargs + 1);
+	sb->in_script = 1;
+	status = lua_resume(co, L, nargs, &nres);
+	sb->in_script = 0;
+	if (status != LUA_OK) {
+		report(sb, co, status, src, err);
+		lua_settop(co, 0);
+		lua_settop(L, base - 1);
+		/* The thread is dead: the next call makes a new one. */
+		lua_pushnil(L);
+		lua_setfield(L, LUA_REGISTRYINDEX, "clausegen.thread");
+		return 0;
+	}
+	if (nresults == LUA_MULTRET)
+		nresults = nres;
+	if (nres > nresults)
+		lua_pop(co, nres - nresults);
+	lua_settop(co, nresults);
+	if (!lua_checkstack(L, nresults)) {
+		lua_settop(co, 0);
+		lua_settop(L, base - 1);
+		cg_err_set(err, CG_EINPUT, src, 0, 0, "script returned too many values");
+		return 0;
+	}
+	lua_xmove(co, L, nresults);
 	lua_remove(L, base);
-	if (status != LUA_OK)
-		return report(sb, status, src, err);
 	return 1;
 }
 
@@ -307,6 +556,8 @@ int sb_run_file(sb_sandbox *sb, const char *path, int nargs, int nresults, cg_er
 		lua_pop(L, nargs);
 		return 0;
 	}
+	g_free(sb->last_script);
+	sb->last_script = g_strdup(path);
 	chunk = g_strconcat("@", path, NULL);
 	/* Mode "t": a precompiled chunk could break the VM's invariants. */
 	status = luaL_loadbufferx(L, buf, len, chunk, "t");
@@ -337,10 +588,12 @@ int sb_call(sb_sandbox *sb, int nargs, int nresults, cg_err *err)
 	int r;
 
 	/* The function's own script, for errors Lua gives no position for. */
-	lua_pushvalue(L, -1 - nargs);
-	if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@')
-		src = copy = g_strdup(ar.source + 1);
-	r = pcall_h(sb, nargs, nresults, src, err);
+	if (lua_isfunction(L, -1 - nargs)) {
+		lua_pushvalue(L, -1 - nargs);
+		if (lua_getinfo(L, ">S", &ar) && ar.source[0] == '@')
+			src = copy = g_strdup(ar.source + 1);
+	}
+	r = pcall_h(sb, nargs, nresults, src ? src : sb->last_script, err);
 	g_free(copy);
 	return r;
 }

@@ -269,7 +269,7 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	char **scripts = sel_scripts(lua_dir, s->id);
 	sb_sandbox *sb = sb_new(lim, err);
 	lua_State *L;
-	int rules, src_v, ct_v;
+	int rules, vfn, src_v, ct_v;
 	size_t i;
 
 	r->src = s;
@@ -281,6 +281,11 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	if (!load_rules(sb, scripts, err))
 		goto fail;
 	rules = lua_gettop(L);
+	/* The verdict function is taken once: a script that replaces
+	 * M.verdict while deciding (fuzz_verdict found `M.verdict, e =
+	 * pcall(…)`) must not make the next call a call of a boolean. */
+	lua_getfield(L, rules, "verdict");
+	vfn = lua_gettop(L);
 	push_source(L, s, table >= 0 ? (size_t)table : s->select_table);
 	src_v = lua_gettop(L);
 	push_contract(L, ct);
@@ -290,7 +295,7 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 		const char *v, *why;
 		int vd;
 
-		lua_getfield(L, rules, "verdict");
+		lua_pushvalue(L, vfn);
 		push_clause(L, s, c);
 		lua_pushvalue(L, ct_v);
 		lua_pushvalue(L, src_v);
@@ -302,9 +307,7 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 		if (vd < 0 || why == NULL || why[0] == '\0') {
 			char *src;
 			int line;
-			lua_getfield(L, rules, "verdict");
-			fn_where(L, -1, &src, &line);
-			lua_pop(L, 1);
+			fn_where(L, vfn, &src, &line);
 			if (vd < 0)
 				cg_err_set(err, CG_EINPUT, src ? src : scripts[0], line, 1,
 				           "verdict() returned %s%s%s for clause '%s'; expected \"required\", \"optional\", \"not-applicable\" or \"included\"",

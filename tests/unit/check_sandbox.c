@@ -294,6 +294,183 @@ START_TEST(allocation_failure_is_an_error_not_a_crash)
 }
 END_TEST
 
+
+START_TEST(string_metatable_leads_nowhere)
+{
+	cg_err e = { 0 };
+	sb_sandbox *sb;
+
+	/* getmetatable("") is the string "string"; indexing it finds nothing
+	 * that is not already in the string table. */
+	ck_assert(run("local mt = getmetatable('')\n"
+	              "return type(mt) .. ' ' .. type(mt.__index) .. ' ' .. type(('').dump)"
+	              " .. ' ' .. type(string.dump) .. ' ' .. type(coroutine)",
+	              0, 0, &e, &sb));
+	ck_assert_str_eq(lua_tostring(sb_lua(sb), -1), "string nil nil nil nil");
+	sb_free(sb);
+	ck_assert(!run("local x = 1\nreturn getmetatable('').__index.rep('x', 2)\n", 0, 0, &e,
+	               NULL));
+	ck_assert_int_eq(e.line, 2);
+	ck_assert_ptr_nonnull(strstr(e.msg, "attempt to index a nil value"));
+	cg_err_clear(&e);
+}
+END_TEST
+
+START_TEST(memory_error_names_the_line)
+{
+	cg_err e = { 0 };
+
+	ck_assert(!run("local t = {}\nlocal n = 0\nwhile true do\n  n = n + 1; t[n] = {n}\nend\n",
+	               4 * 1024 * 1024, 0, &e, NULL));
+	ck_assert_ptr_nonnull(strstr(e.msg, "memory limit of 4194304 bytes"));
+	ck_assert(g_str_has_suffix(e.file, "/t.lua"));
+	ck_assert_int_eq(e.line, 4);
+	cg_err_clear(&e);
+	/* One allocation far over the limit: the line of the call. */
+	ck_assert(!run("local s = 'x'\n\nreturn s:rep(1e9)\n", 4 * 1024 * 1024, 0, &e, NULL));
+	ck_assert_ptr_nonnull(strstr(e.msg, "memory limit"));
+	ck_assert_int_eq(e.line, 3);
+	cg_err_clear(&e);
+}
+END_TEST
+
+START_TEST(finalizers_are_refused)
+{
+	cg_err e = { 0 };
+	gint64 t0 = g_get_monotonic_time();
+
+	/* Lua runs __gc with hooks off: a looping finalizer would escape the
+	 * instruction budget, so none may be set. */
+	ck_assert(!run("local x = 1\nsetmetatable({}, {__gc = function() while true do end end})\n",
+	               0, 2000000, &e, NULL));
+	ck_assert_int_eq(e.line, 2);
+	ck_assert_ptr_nonnull(strstr(e.msg, "__gc metamethods are not allowed"));
+	cg_err_clear(&e);
+	/* Adding __gc later does not mark the object: it is never called. */
+	ck_assert(run("local mt = {}\nlocal t = setmetatable({}, mt)\n"
+	              "mt.__gc = function() while true do end end\nt = nil\n"
+	              "local junk = {}\nfor i = 1, 2e5 do junk[i % 100 + 1] = {i} end\nreturn 1\n",
+	              0, 0, &e, NULL));
+	ck_assert(g_get_monotonic_time() - t0 < 20 * G_USEC_PER_SEC);
+}
+END_TEST
+
+/* Library functions that loop in C are charged to the instruction budget:
+ * each of these would otherwise run for hours. */
+START_TEST(c_loops_are_charged)
+{
+	static const char *const bombs[] = {
+		"local x = 1\ntable.move({}, 1, math.maxinteger - 1, 2)\n",
+		"local t = setmetatable({}, {__len = function() return math.maxinteger - 1 end})\n"
+		"table.insert(t, 1, 'x')\n",
+		"local t = setmetatable({}, {__len = function() return math.maxinteger - 1 end})\n"
+		"table.remove(t, 1)\n",
+		"local s = ('a'):rep(20000)\nreturn s:find('.-.-.-.-.-b')\n",
+		"local s = ('a'):rep(20000)\nreturn s:gsub('a*a*a*a*b', '')\n",
+		"local s = ('a'):rep(20000)\nfor m in s:gmatch('(a*)%1%1b') do end\n",
+		"local s = ('a'):rep(20000)\nreturn s:match('[a]-[^b]-[%a]-%f[%w]a-b')\n",
+		NULL
+	};
+	cg_err e = { 0 };
+	sb_sandbox *sb;
+	int i;
+
+	for (i = 0; bombs[i] != NULL; i++) {
+		gint64 t0 = g_get_monotonic_time();
+		ck_assert_msg(!run(bombs[i], 0, 0, &e, NULL), "bomb %d ran", i);
+		ck_assert_msg(strstr(e.msg, "instruction limit") != NULL, "bomb %d: %s", i, e.msg);
+		ck_assert_int_eq(e.line, 2);
+		ck_assert_msg(g_get_monotonic_time() - t0 < 10 * G_USEC_PER_SEC, "bomb %d slow", i);
+		cg_err_clear(&e);
+	}
+	/* An empty repetition is made at once, however many times. */
+	ck_assert(run("return #(''):rep(math.maxinteger) .. #string.rep('', 1e18, '')", 0, 2000000,
+	              &e, &sb));
+	ck_assert_str_eq(lua_tostring(sb_lua(sb), -1), "00");
+	sb_free(sb);
+	/* Ordinary use stays cheap: short texts, plain finds, small moves. */
+	ck_assert(run("local n = 0\nfor i = 1, 2000 do\n"
+	              "  local s = 'sg-' .. i .. '-1'\n"
+	              "  if s:match('^sg%-(%d+)%-(%d+)$') then n = n + 1 end\n"
+	              "  if s:find('-', 1, true) then n = n + 1 end\n"
+	              "  local t = {1, 2, 3}; table.insert(t, 1, 0); table.remove(t); table.move(t, 1, 3, 2)\n"
+	              "  n = n + #(s:gsub('%-', '.'))\nend\nreturn n\n",
+	              0, 20000000, &e, &sb));
+	ck_assert_int_gt(lua_tointeger(sb_lua(sb), -1), 4000);
+	sb_free(sb);
+}
+END_TEST
+
+START_TEST(error_values_that_are_not_text)
+{
+	cg_err e = { 0 };
+
+	ck_assert(!run("local x = 1\nerror(setmetatable({}, {__tostring = function() while true do end end}))\n",
+	               0, 0, &e, NULL));
+	ck_assert_int_eq(e.line, 2);
+	ck_assert_str_eq(e.msg, "error object is a table value");
+	cg_err_clear(&e);
+	ck_assert(!run("error(42)\n", 0, 0, &e, NULL));
+	ck_assert_str_eq(e.msg, "42");
+	cg_err_clear(&e);
+}
+END_TEST
+
+/* A script that fills its memory and catches the error keeps running; what
+ * the host pushes afterwards must still work (an error outside a protected
+ * call would abort the process). */
+START_TEST(host_pushes_after_a_full_script)
+{
+	cg_err e = { 0 };
+	sb_sandbox *sb;
+	lua_State *L;
+	int i;
+
+	ck_assert(run("G = {}\nlocal ok = pcall(function() for i = 1, 1e9 do G[i] = i end end)\n"
+	              "return function(t) return #t end\n",
+	              4 * 1024 * 1024, 0, &e, &sb));
+	L = sb_lua(sb);
+	lua_newtable(L);
+	for (i = 1; i <= 1000; i++) {
+		lua_pushfstring(L, "clause %d of a source", i);
+		lua_rawseti(L, -2, i);
+	}
+	sb_readonly(L);
+	if (sb_call(sb, 1, 1, &e))
+		ck_assert_int_eq(lua_tointeger(L, -1), 1000);
+	else
+		ck_assert_ptr_nonnull(strstr(e.msg, "memory limit"));
+	cg_err_clear(&e);
+	sb_free(sb);
+}
+END_TEST
+
+
+/* The worst-case estimate reads every pattern item Lua knows; ordinary
+ * patterns over short texts stay cheap and work as in plain Lua. */
+START_TEST(patterns_of_every_kind)
+{
+	cg_err e = { 0 };
+	sb_sandbox *sb;
+
+	ck_assert(run("local s = 'f(a[b]c) 12-34 x%y'\n"
+	              "return table.concat({s:match('%b()'), s:match('%f[%d]%d+'), s:match('[^%s]+$'),"
+	              " s:match('[%]]'), s:match('(%d)(%d)%-'), s:match('x%%?y'), s:match('[a-c]-%]'),"
+	              " s:match('^(f)%(') , tostring(s:find('[', 1, true)), s:gsub('%s', '_')}, '|')",
+	              0, 2000000, &e, &sb));
+	ck_assert_str_eq(lua_tostring(sb_lua(sb), -1), "(a[b]c)|12|x%y|]|1|x%y|b]|f|4|f(a[b]c)_12-34_x%y|2");
+	sb_free(sb);
+	/* A pattern ending in the middle of an item is Lua's error, not ours. */
+	ck_assert(!run("local x = 1\nreturn ('abc'):find('[a')\n", 0, 0, &e, NULL));
+	ck_assert_ptr_nonnull(strstr(e.msg, "malformed pattern"));
+	ck_assert_int_eq(e.line, 2);
+	cg_err_clear(&e);
+	ck_assert(!run("return ('abc'):find('%')\n", 0, 0, &e, NULL));
+	ck_assert_ptr_nonnull(strstr(e.msg, "malformed pattern"));
+	cg_err_clear(&e);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("sandbox");
@@ -313,6 +490,13 @@ static Suite *suite(void)
 	tcase_add_test(tc, bytecode_is_refused);
 	tcase_add_test(tc, views_are_read_only);
 	tcase_add_test(tc, allocation_failure_is_an_error_not_a_crash);
+	tcase_add_test(tc, string_metatable_leads_nowhere);
+	tcase_add_test(tc, memory_error_names_the_line);
+	tcase_add_test(tc, finalizers_are_refused);
+	tcase_add_test(tc, c_loops_are_charged);
+	tcase_add_test(tc, error_values_that_are_not_text);
+	tcase_add_test(tc, host_pushes_after_a_full_script);
+	tcase_add_test(tc, patterns_of_every_kind);
 	suite_add_tcase(s, tc);
 	return s;
 }

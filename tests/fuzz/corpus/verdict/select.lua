@@ -1,0 +1,148 @@
+-- select.lua: the generic selection rules of clausegen.
+--
+-- For each clause of a source, decide whether it goes into a contract's
+-- documents and why. The C program calls M.verdict(clause, contract, source)
+-- once per clause; every argument is a read-only view:
+--
+--   clause   {id, number, title, section = {id, number, title},
+--             marks = {[table] = {[class] = {[category] = mark}}}  (no class
+--             level when the source has no classes), when and unless (lists
+--             of {attr = id, values = {...}} in the clause's order),
+--             verdict (fixed verdict of a source without tables), appendices}
+--   contract {id, title, source, category, class, attributes = {[id] = value},
+--             include = {[clause id] = reason or true},
+--             exclude = {[clause id] = reason or true}}
+--   source   {id, title, classes, categories (lists of {id, name}),
+--             tables (list of {id, title}), select_table, marks = {[mark] =
+--             verdict}, default_verdict, attributes = {[id] = {name, type}}}
+--
+-- It returns a verdict ("required", "optional", "not-applicable" or
+-- "included") and a reason in Japanese for the people who read the result.
+-- A source with rules of its own has lua/<source-id>.lua, which receives this
+-- module as its argument and returns its own, usually one that wraps these
+-- functions.
+
+local M = {}
+
+M.labels = {
+  ["required"] = "必須",
+  ["optional"] = "選択",
+  ["not-applicable"] = "対象外",
+  ["included"] = "通常サービスに含まれる",
+}
+
+local function name_of(list, id)
+  for _, entry in ipairs(list) do
+    if entry.id == id then return entry.name end
+  end
+  return id
+end
+
+local function show(value)
+  if value == true then return "true" end
+  if value == false then return "false" end
+  return tostring(value)
+end
+
+local function matches(value, wanted)
+  for _, w in ipairs(wanted) do
+    if w == value then return true end
+  end
+  return false
+end
+
+local function list_text(wanted)
+  local parts = {}
+  for _, w in ipairs(wanted) do parts[#parts + 1] = show(w) end
+  return table.concat(parts, "/")
+end
+
+-- The verdict the source itself gives: the mark in the table, or the
+-- clause's fixed verdict for a source without tables.
+function M.table_verdict(clause, contract, source)
+  if source.select_table == nil then
+    if clause.verdict ~= nil then
+      return clause.verdict, ("条項の定めにより%s"):format(M.labels[clause.verdict])
+    end
+    return source.default_verdict,
+      ("基準の既定により%s"):format(M.labels[source.default_verdict])
+  end
+  local tbl
+  for _, t in ipairs(source.tables) do
+    if t.id == source.select_table then tbl = t end
+  end
+  local rows = clause.marks[source.select_table]
+  if rows == nil then
+    return "not-applicable", ("表「%s」にこの条項の行がない"):format(tbl.title)
+  end
+  local row, where = rows, name_of(source.categories, contract.category)
+  if #source.classes > 0 then
+    row = rows[contract.class]
+    where = name_of(source.classes, contract.class) .. " × " .. where
+  end
+  local mark = row[contract.category]
+  if mark == nil then
+    return "not-applicable", ("表「%s」に%sの列がない"):format(tbl.title, where)
+  end
+  local verdict = source.marks[mark]
+  local prefix = ""
+  if #source.tables > 1 then prefix = ("表「%s」の"):format(tbl.title) end
+  return verdict, ("%s%sの欄が「%s」（%s）"):format(prefix, where, mark, M.labels[verdict])
+end
+
+-- Conditions on the system's attributes (`when`, `unless` in the clause).
+-- An attribute the contract leaves unset never drops a clause: a security
+-- requirement is kept until someone states it does not apply.
+function M.conditions(clause, contract, source, verdict, reason)
+  if verdict == "not-applicable" then return verdict, reason end
+  local unknown = {}
+  for _, cond in ipairs(clause.when) do
+    local attr, wanted = cond.attr, cond.values
+    local value = contract.attributes[attr]
+    local name = source.attributes[attr].name
+    if value == nil then
+      unknown[#unknown + 1] = ("%s（%s = %s）"):format(name, attr, list_text(wanted))
+    elseif not matches(value, wanted) then
+      return "not-applicable",
+        ("%s。ただし適用条件 %s（%s = %s）を満たさない（契約: %s）"):format(
+          reason, name, attr, list_text(wanted), show(value))
+    end
+  end
+  for _, cond in ipairs(clause.unless) do
+    local attr, wanted = cond.attr, cond.values
+    local value = contract.attributes[attr]
+    if value ~= nil and matches(value, wanted) then
+      return "not-applicable",
+        ("%s。ただし書きにより適用しない（%s = %s）"):format(reason, attr, show(value))
+    end
+  end
+  if #unknown > 0 then
+    reason = ("%s。適用条件 %s が契約で未設定のため要確認"):format(
+      reason, table.concat(unknown, "、"))
+  end
+  return verdict, reason
+end
+
+-- The contract's own choices come last: they are the city's decision for
+-- this contract and override the table, and the reason keeps both.
+function M.choices(clause, contract, source, verdict, reason)
+  local inc = contract.include[clause.id]
+  if inc ~= nil then
+    local why = type(inc) == "string" and ("（理由: " .. inc .. "）") or ""
+    return "required", ("契約で採用%s。基準上の判定: %s"):format(why, reason)
+  end
+  local exc = contract.exclude[clause.id]
+  if exc ~= nil then
+    local why = type(exc) == "string" and ("（理由: " .. exc .. "）") or ""
+    return "not-applicable", ("契約で除外%s。基準上の判定: %s"):format(why, reason)
+  end
+  return verdict, reason
+end
+
+function M.verdict(clause, contract, source)
+  local verdict, reason = M.table_verdict(clause, contract, source)
+  verdict, reason = M.conditions(clause, contract, source, verdict, reason)
+  return M.choices(clause, contract, source, verdict, reason)
+end
+
+return M
