@@ -1,15 +1,246 @@
 #define _GNU_SOURCE
 #include "out.h"
 
+#include <dirent.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <ftw.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <signal.h>
 #include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 #include <sys/stat.h>
+#include <sys/syscall.h>
+#include <time.h>
 #include <unistd.h>
+
+/* ---- test hooks ---- */
+
+static struct {
+	int loaded;
+	char op[16];
+	unsigned long nth, count;
+	int errnum;
+	long slow_ms;
+} inj;
+
+static int errno_named(const char *s)
+{
+	static const struct {
+		const char *name;
+		int num;
+	} names[] = { { "ENOSPC", ENOSPC }, { "EROFS", EROFS }, { "EACCES", EACCES },
+		      { "EIO", EIO },       { "EDQUOT", EDQUOT } };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(names); i++)
+		if (strcmp(s, names[i].name) == 0)
+			return names[i].num;
+	return atoi(s);
+}
+
+void out_test_inject(const char *op, unsigned long nth, int errnum)
+{
+	/* Off: the environment is read again at the next operation. */
+	inj.loaded = op != NULL;
+	inj.op[0] = '\0';
+	if (op != NULL)
+		g_strlcpy(inj.op, op, sizeof inj.op);
+	inj.nth = nth;
+	inj.count = 0;
+	inj.errnum = errnum;
+}
+
+static void inject_load(void)
+{
+	const char *v;
+
+	if (inj.loaded)
+		return;
+	inj.loaded = 1;
+	v = getenv("CLAUSEGEN_TEST_INJECT");
+	if (v != NULL) {
+		char **f = g_strsplit(v, ":", 3);
+		if (g_strv_length(f) == 3)
+			out_test_inject(f[0], strtoul(f[1], NULL, 10), errno_named(f[2]));
+		g_strfreev(f);
+	}
+	inj.loaded = 1;
+	v = getenv("CLAUSEGEN_TEST_SLOW_MS");
+	inj.slow_ms = v != NULL ? atol(v) : 0;
+}
+
+/* True (with errno set) when operation `op` is to fail this time. */
+static int injected(const char *op)
+{
+	inject_load();
+	if (inj.op[0] == '\0' || strcmp(inj.op, op) != 0)
+		return 0;
+	if (++inj.count != inj.nth)
+		return 0;
+	errno = inj.errnum;
+	return 1;
+}
+
+static void slow_point(void)
+{
+	struct timespec ts;
+
+	inject_load();
+	if (inj.slow_ms <= 0)
+		return;
+	ts.tv_sec = inj.slow_ms / 1000;
+	ts.tv_nsec = (inj.slow_ms % 1000) * 1000000L;
+	while (nanosleep(&ts, &ts) != 0 && errno == EINTR)
+		;
+}
+
+/* ---- what is in flight, for the signal handler ----
+ *
+ * Staging directories and temporary files are registered from creation
+ * until they are renamed into place or removed. The handler may run at
+ * any moment, so the table is changed with the signals blocked, and the
+ * handler itself uses only system calls. */
+
+#define OUT_MAX_INFLIGHT 64
+
+static struct {
+	char *path;
+	int is_dir;
+} inflight[OUT_MAX_INFLIGHT];
+static volatile sig_atomic_t ninflight;
+static int handlers_on;
+static const int cleanup_signals[] = { SIGINT, SIGTERM, SIGHUP, SIGPIPE };
+
+static void block_signals(sigset_t *old)
+{
+	sigset_t set;
+	size_t i;
+
+	sigemptyset(&set);
+	for (i = 0; i < G_N_ELEMENTS(cleanup_signals); i++)
+		sigaddset(&set, cleanup_signals[i]);
+	sigprocmask(SIG_BLOCK, &set, old);
+}
+
+static void track(const char *path, int is_dir)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	if (ninflight < OUT_MAX_INFLIGHT) {
+		inflight[ninflight].path = strdup(path);
+		inflight[ninflight].is_dir = is_dir;
+		if (inflight[ninflight].path != NULL)
+			ninflight++;
+	}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+static void untrack(const char *path)
+{
+	sigset_t old;
+	int i;
+
+	block_signals(&old);
+	for (i = ninflight - 1; i >= 0; i--)
+		if (strcmp(inflight[i].path, path) == 0) {
+			free(inflight[i].path);
+			inflight[i] = inflight[ninflight - 1];
+			ninflight--;
+			break;
+		}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+/* Removes the directory open as `fd` with everything below it, using only
+ * system calls (getdents64, unlinkat, openat): safe in a signal handler.
+ * Depth is bounded; staging trees are shallow. */
+static void rm_under(int fd, int depth)
+{
+	char buf[4096];
+	long n;
+
+	while ((n = syscall(SYS_getdents64, fd, buf, sizeof buf)) > 0) {
+		long off = 0;
+		while (off < n) {
+			struct {
+				unsigned long long ino;
+				long long off;
+				unsigned short reclen;
+				unsigned char type;
+				char name[];
+			} *d = (void *)(buf + off);
+			off += d->reclen;
+			if (strcmp(d->name, ".") == 0 || strcmp(d->name, "..") == 0)
+				continue;
+			if (unlinkat(fd, d->name, 0) == 0 || errno != EISDIR)
+				continue;
+			if (depth < 8) {
+				int sub = openat(fd, d->name, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+				if (sub >= 0) {
+					rm_under(sub, depth + 1);
+					close(sub);
+				}
+			}
+			unlinkat(fd, d->name, AT_REMOVEDIR);
+		}
+	}
+}
+
+void out_cleanup_inflight(void)
+{
+	int i, saved = errno;
+
+	for (i = ninflight - 1; i >= 0; i--) {
+		if (inflight[i].is_dir) {
+			int fd = open(inflight[i].path, O_RDONLY | O_DIRECTORY | O_NOFOLLOW);
+			if (fd >= 0) {
+				rm_under(fd, 0);
+				close(fd);
+			}
+			rmdir(inflight[i].path);
+		} else {
+			unlink(inflight[i].path);
+		}
+	}
+	errno = saved;
+}
+
+static void on_signal(int sig)
+{
+	out_cleanup_inflight();
+	/* SA_RESETHAND restored the default action; the signal is blocked
+	 * while we run and kills the process as soon as we return. */
+	raise(sig);
+}
+
+void out_install_signal_cleanup(void)
+{
+	struct sigaction sa;
+	size_t i;
+
+	if (handlers_on)
+		return;
+	handlers_on = 1;
+	memset(&sa, 0, sizeof sa);
+	sa.sa_handler = on_signal;
+	sa.sa_flags = SA_RESETHAND;
+	sigemptyset(&sa.sa_mask);
+	for (i = 0; i < G_N_ELEMENTS(cleanup_signals); i++)
+		sigaddset(&sa.sa_mask, cleanup_signals[i]);
+	for (i = 0; i < G_N_ELEMENTS(cleanup_signals); i++) {
+		struct sigaction old;
+		/* A signal the caller chose to ignore (nohup) stays ignored. */
+		if (sigaction(cleanup_signals[i], NULL, &old) == 0 && old.sa_handler == SIG_IGN)
+			continue;
+		sigaction(cleanup_signals[i], &sa, NULL);
+	}
+}
+
+/* ---- directories and files ---- */
 
 int out_mkdirs(const char *dir, cg_err *err)
 {
@@ -20,20 +251,59 @@ int out_mkdirs(const char *dir, cg_err *err)
 	return 1;
 }
 
+/* The output directory and the contract's directory in it are written
+ * through, renamed and removed: a symbolic link in either place would send
+ * that elsewhere (a link planted at output/<id> pointing at a directory
+ * someone else owns), so both must be real directories or absent. */
+static int check_not_link(const char *path, const char *what, cg_err *err)
+{
+	struct stat st;
+
+	if (lstat(path, &st) != 0 || S_ISDIR(st.st_mode))
+		return 1;
+	if (S_ISLNK(st.st_mode)) {
+		char *to = g_file_read_link(path, NULL);
+		cg_err_set(err, CG_ESYS, path, 0, 0,
+		           "%s is a symbolic link%s%s; refusing to write through it (give the real "
+		           "directory instead)",
+		           what, to ? " to " : "", to ? to : "");
+		g_free(to);
+	} else {
+		cg_err_set(err, CG_ESYS, path, 0, 0,
+		           "%s exists and is not a directory; refusing to replace it", what);
+	}
+	return 0;
+}
+
 char *out_stage_dir(const char *final_dir, cg_err *err)
 {
 	char *parent = g_path_get_dirname(final_dir);
 	char *base = g_path_get_basename(final_dir);
-	char *tmpl = g_strdup_printf("%s/.%s.tmp-XXXXXX", parent, base);
+	char *tmpl = NULL;
 
-	g_free(parent);
-	g_free(base);
-	if (mkdtemp(tmpl) == NULL) {
+	/* final_dir is output/<id> with a checked id; never stage anything
+	 * that would not be one entry of the output directory. */
+	if (base[0] == '\0' || strcmp(base, ".") == 0 || strcmp(base, "..") == 0 ||
+	    strchr(base, '/') != NULL) {
+		cg_err_set(err, CG_EINPUT, final_dir, 0, 0,
+		           "not a directory name inside the output directory");
+		goto out;
+	}
+	if (!check_not_link(parent, "the output directory", err) ||
+	    !check_not_link(final_dir, "the output", err))
+		goto out;
+	tmpl = g_strdup_printf("%s/.%s.tmp-XXXXXX", parent, base);
+	if (injected("stage") || mkdtemp(tmpl) == NULL) {
 		cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot create a staging directory: %s",
 		           strerror(errno));
 		g_free(tmpl);
-		return NULL;
+		tmpl = NULL;
+		goto out;
 	}
+	track(tmpl, 1);
+out:
+	g_free(parent);
+	g_free(base);
 	return tmpl;
 }
 
@@ -42,16 +312,18 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 {
 	char *path = g_build_filename(dir, name, NULL);
 	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, name);
-	int fd = -1, ok = 0;
+	int fd = -1, ok = 0, tracked = 0;
 	size_t done = 0;
 
-	fd = mkstemp(tmp);
+	fd = injected("create") ? -1 : mkstemp(tmp);
 	if (fd < 0) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
+	track(tmp, 0);
+	tracked = 1;
 	while (done < len) {
-		ssize_t w = write(fd, data + done, len - done);
+		ssize_t w = injected("write") ? -1 : write(fd, data + done, len - done);
 		if (w < 0 && errno == EINTR)
 			continue;
 		if (w < 0) {
@@ -61,7 +333,7 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 		done += (size_t)w;
 	}
 	/* Files are for reading by everyone who may print them. */
-	if (fchmod(fd, 0644) != 0 || fsync(fd) != 0) {
+	if (fchmod(fd, 0644) != 0 || injected("fsync") || fsync(fd) != 0) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot flush: %s", strerror(errno));
 		goto out;
 	}
@@ -71,7 +343,7 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 		goto out;
 	}
 	fd = -1;
-	if (rename(tmp, path) != 0) {
+	if (injected("rename") || rename(tmp, path) != 0) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot rename into place: %s", strerror(errno));
 		goto out;
 	}
@@ -79,10 +351,14 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 out:
 	if (fd >= 0)
 		close(fd);
-	if (!ok)
+	if (!ok && tracked)
 		unlink(tmp);
+	if (tracked)
+		untrack(tmp);
 	g_free(tmp);
 	g_free(path);
+	if (ok)
+		slow_point();
 	return ok;
 }
 
@@ -99,44 +375,58 @@ static int rm_one(const char *path, const struct stat *st, int flag, struct FTW 
 
 void out_remove_tree(const char *dir)
 {
-	if (dir != NULL)
-		nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	if (dir == NULL)
+		return;
+	nftw(dir, rm_one, 16, FTW_DEPTH | FTW_PHYS);
+	untrack(dir);
 }
 
 int out_commit_dir(const char *stage, const char *final_dir, cg_err *err)
 {
 	struct stat st;
+	sigset_t old;
 	char *aside;
+	int ok = 0;
 
 	if (lstat(final_dir, &st) != 0) {
-		if (rename(stage, final_dir) == 0)
-			return 1;
-		cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot move output into place: %s",
-		           strerror(errno));
-		return 0;
+		if (injected("rename") || rename(stage, final_dir) != 0) {
+			cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot move output into place: %s",
+			           strerror(errno));
+			return 0;
+		}
+		untrack(stage);
+		return 1;
 	}
-	if (!S_ISDIR(st.st_mode)) {
-		cg_err_set(err, CG_ESYS, final_dir, 0, 0,
-		           "exists and is not a directory; refusing to replace it");
+	if (!check_not_link(final_dir, "the output", err))
 		return 0;
-	}
 	/* Swap in one step: readers see the old or the new output, never a
-	 * missing or mixed one. */
+	 * missing or mixed one. The stage then holds the old output, which the
+	 * signal handler may remove as well as we do. */
+	if (injected("rename")) {
+		cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot replace output: %s", strerror(errno));
+		return 0;
+	}
 	if (renameat2(AT_FDCWD, stage, AT_FDCWD, final_dir, RENAME_EXCHANGE) == 0) {
 		out_remove_tree(stage);
 		return 1;
 	}
-	/* File systems without RENAME_EXCHANGE: move the old one aside first. */
+	/* File systems without RENAME_EXCHANGE: move the old one aside first,
+	 * with the cleanup signals held off so that no moment without an
+	 * output at final_dir is left behind. */
 	aside = g_strconcat(stage, ".old", NULL);
+	block_signals(&old);
 	if (rename(final_dir, aside) != 0 || rename(stage, final_dir) != 0) {
 		cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot replace output: %s",
 		           strerror(errno));
 		if (access(final_dir, F_OK) != 0)
 			rename(aside, final_dir);
-		g_free(aside);
-		return 0;
+	} else {
+		untrack(stage);
+		ok = 1;
 	}
-	out_remove_tree(aside);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	if (ok)
+		out_remove_tree(aside);
 	g_free(aside);
-	return 1;
+	return ok;
 }

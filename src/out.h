@@ -28,4 +28,26 @@ int out_commit_dir(const char *stage, const char *final_dir, cg_err *err);
 /* Removes a staging directory and everything in it (after a failure). */
 void out_remove_tree(const char *dir);
 
+/* Installs handlers for SIGINT, SIGTERM, SIGHUP and SIGPIPE that remove
+ * this process's staging directories and temporary files still in flight
+ * and then die of the same signal, so that an interrupted build leaves the
+ * previous outputs as they were and nothing stray beside them. For the
+ * program's main(), not for library users. */
+void out_install_signal_cleanup(void);
+
+/* What the handlers do before dying: removes every staging directory and
+ * temporary file of this process still in flight, with system calls only
+ * (async-signal-safe). Their entries stay registered; for tests. */
+void out_cleanup_inflight(void);
+
+/* Test hooks (docs/hardening.md), read from the environment once:
+ *  CLAUSEGEN_TEST_INJECT=OP:N:ERRNO  the N-th (1-based) operation OP of this
+ *      process fails with errno ERRNO (a number or ENOSPC, EROFS, EACCES,
+ *      EIO, EDQUOT); OP is stage (creating a staging directory), create
+ *      (a temporary file), write, fsync or rename.
+ *  CLAUSEGEN_TEST_SLOW_MS=MS  sleep MS milliseconds after each file is
+ *      written, so that a test can interrupt a build in the middle.
+ * out_test_inject sets the first one from a test in-process (op NULL: off). */
+void out_test_inject(const char *op, unsigned long nth, int errnum);
+
 #endif

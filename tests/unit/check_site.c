@@ -174,7 +174,7 @@ static char *listed_ids(const char *html)
 
 static char *select_ids(const char *src, const char *cat, const char *klass)
 {
-	const char *argv[12];
+	const char *argv[12] = { NULL };
 	int n = 0;
 	tu_run r;
 	json_t *j, *v;
