@@ -46,6 +46,17 @@ static int write_all(int fd, const void *buf, size_t len)
 	return 1;
 }
 
+/* In a coverage build (gcc --coverage) a worker's counts would be lost
+ * with _exit; gcov's own dump is called when it is linked in. */
+extern void __gcov_dump(void) __attribute__((weak));
+
+static void worker_exit(int code)
+{
+	if (__gcov_dump != NULL)
+		__gcov_dump();
+	_exit(code);
+}
+
 /* The worker: takes the next job number from the shared counter (so a slow
  * contract does not hold up a fixed share of the others) until none is left. */
 static void worker(size_t n, size_t *next, int fd, batch_job_fn job, void *ud)
@@ -65,7 +76,7 @@ static void worker(size_t n, size_t *next, int fd, batch_job_fn job, void *ud)
 		h.errlen = res.error ? (uint32_t)strlen(res.error) : 0;
 		if (!write_all(fd, &h, sizeof h) || !write_all(fd, res.log ? res.log : "", h.loglen) ||
 		    !write_all(fd, res.error ? res.error : "", h.errlen))
-			_exit(3);
+			worker_exit(3);
 		result_clear(&res);
 	}
 }
@@ -161,7 +172,7 @@ int batch_run(size_t n, int jobs, batch_job_fn job, void *job_ud, batch_done_fn 
 			worker(n, next, fds[1], job, job_ud);
 			/* _exit: the parent's stdio buffers and atexit handlers are
 			 * the parent's business. */
-			_exit(0);
+			worker_exit(0);
 		}
 		close(fds[1]);
 		w[k].fd = fds[0];
