@@ -226,10 +226,68 @@ typedef struct {
 	double x, y, x1, y1, w;
 } item;
 
+/* A glyph as pango's cairo renderer positions it: x is the run's advance
+ * so far plus the glyph's offset, y its vertical offset (pango units). */
+typedef struct {
+	guint32 index;
+	gint32 x, y;
+} cg_glyph;
+
+enum { OP_LINE = 16, OP_RUN };
+
+/* A sealed page's drawing: IT_RULE, IT_BOX, IT_FILL as laid out; text as
+ * OP_LINE (where pango_cairo_show_layout_line would start the line) followed
+ * by one OP_RUN per run (what pango's cairo renderer would pass to
+ * cairo_show_text_glyphs); IT_LINES only for a line pango must draw itself
+ * (its layout is then kept). */
+typedef struct {
+	int kind;
+	union {
+		item it;
+		struct {
+			double x, y;
+		} line;
+		struct {
+			cairo_scaled_font_t *sf;
+			int x, y, backward;
+			guint text, ntext, glyphs, nglyphs, clusters, nclusters;
+		} run;
+	} u;
+} op;
+
+/* A page: its display list while it is laid out. Once the flow has left
+ * it, the list is turned into ops (text as the glyphs pango would draw,
+ * copied out of the layouts) and the layouts whose every line is placed
+ * are freed: a long document no longer holds every layout until it is
+ * drawn. pdf_doc_finish draws the ops, which gives the same PDF as drawing
+ * the layouts. */
 typedef struct {
 	double w, h;
 	GArray *items;
+	op *ops;
+	guint nops;
+	char *text;
+	cg_glyph *glyphs;
+	cairo_text_cluster_t *clusters;
 } page;
+
+static void page_free_ops(page *p)
+{
+	guint i;
+
+	for (i = 0; i < p->nops; i++)
+		if (p->ops[i].kind == OP_RUN)
+			cairo_scaled_font_destroy(p->ops[i].u.run.sf);
+	g_free(p->ops);
+	g_free(p->text);
+	g_free(p->glyphs);
+	g_free(p->clusters);
+	p->ops = NULL;
+	p->nops = 0;
+	p->text = NULL;
+	p->glyphs = NULL;
+	p->clusters = NULL;
+}
 
 typedef struct {
 	int level, page;
@@ -241,9 +299,15 @@ typedef struct {
 	double top, bot, base, x;
 } line_info;
 
+/* What the engine keeps on each layout: its line boxes (computed once,
+ * n < 0 until then), how many of its lines have been placed (the end of the
+ * furthest range), and whether it is kept until the document is freed
+ * (placed again later: a table's header row). */
 typedef struct {
 	line_info *li;
 	int n;
+	int placed;
+	int keep;
 } lines_data;
 
 struct pdf_doc {
@@ -254,13 +318,187 @@ struct pdf_doc {
 	page *cur;
 	int landscape;
 	double y;
-	GPtrArray *layouts;        /* every layout placed: owned */
+	GPtrArray *layouts;        /* every layout not yet freed: owned */
+	PangoRenderer *capture;    /* turns layout lines into ops */
+	GArray *s_ops, *s_glyphs, *s_clusters; /* scratch of the page being sealed */
+	GByteArray *s_text;
+	int s_fail;                /* the line cannot be captured */
+	int gather_rules;          /* pdf_gather_rules */
 	GArray *outline;
 	pdf_page_fn hook;
 	void *hook_ud;
 	int in_hook;
 	PangoLayout *chrome[PDF_NFACES]; /* reused for every page's chrome */
 };
+
+/* ---- capturing what pango would draw ----
+ *
+ * A PangoRenderer whose base class walks a layout line exactly as for
+ * pango_cairo_show_layout_line (runs, their offsets) and hands each run to
+ * draw_glyph_item; this one records what pango's cairo renderer (pango
+ * 1.50, pangocairo-render.c) would pass to cairo_show_text_glyphs: the
+ * run's text, its clusters, and the glyphs with their positions before the
+ * line's origin is added. Anything else that renderer would draw (colours,
+ * underlines, shapes, hex boxes) is not captured: the line is then drawn by
+ * pango itself from its layout, which is kept. */
+typedef struct {
+	PangoRenderer parent;
+	pdf_doc *d;
+} CgCapture;
+
+typedef struct {
+	PangoRendererClass parent_class;
+} CgCaptureClass;
+
+static GType cg_capture_get_type(void);
+G_DEFINE_TYPE(CgCapture, cg_capture, PANGO_TYPE_RENDERER)
+
+static void capture_fail(PangoRenderer *r)
+{
+	((CgCapture *)r)->d->s_fail = 1;
+}
+
+static void capture_glyph_item(PangoRenderer *r, const char *text, PangoGlyphItem *gitem, int x,
+                               int y)
+{
+	pdf_doc *d = ((CgCapture *)r)->d;
+	PangoItem *pi = gitem->item;
+	PangoGlyphString *gs = gitem->glyphs;
+	cairo_scaled_font_t *sf;
+	PangoGlyphItemIter iter;
+	op o;
+	int i, xpos = 0;
+
+	if (d->s_fail)
+		return;
+	if (text == NULL || pi->analysis.font == NULL ||
+	    pango_renderer_get_color(r, PANGO_RENDER_PART_FOREGROUND) != NULL ||
+	    pango_renderer_get_alpha(r, PANGO_RENDER_PART_FOREGROUND) != 0) {
+		d->s_fail = 1;
+		return;
+	}
+	sf = pango_cairo_font_get_scaled_font(PANGO_CAIRO_FONT(pi->analysis.font));
+	if (sf == NULL || cairo_scaled_font_status(sf) != CAIRO_STATUS_SUCCESS) {
+		d->s_fail = 1;
+		return;
+	}
+	memset(&o, 0, sizeof o);
+	o.kind = OP_RUN;
+	o.u.run.x = x;
+	o.u.run.y = y;
+	o.u.run.backward = (pi->analysis.level & 1) != 0;
+	o.u.run.glyphs = d->s_glyphs->len;
+	for (i = 0; i < gs->num_glyphs; i++) {
+		const PangoGlyphInfo *gi = &gs->glyphs[i];
+		if (gi->glyph != PANGO_GLYPH_EMPTY) {
+			if (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG) {
+				/* pango draws no hex box for an unknown space;
+				 * any other is a box: pango's to draw. */
+				if (gi->glyph != (0x20 | PANGO_GLYPH_UNKNOWN_FLAG)) {
+					d->s_fail = 1;
+					return;
+				}
+			} else {
+				cg_glyph g;
+				g.index = gi->glyph;
+				g.x = xpos + gi->geometry.x_offset;
+				g.y = gi->geometry.y_offset;
+				g_array_append_val(d->s_glyphs, g);
+			}
+		}
+		xpos += gi->geometry.width;
+	}
+	o.u.run.nglyphs = d->s_glyphs->len - o.u.run.glyphs;
+	o.u.run.clusters = d->s_clusters->len;
+	if (pango_glyph_item_iter_init_start(&iter, gitem, text)) {
+		do {
+			cairo_text_cluster_t c;
+			int n = o.u.run.backward ? iter.start_glyph - iter.end_glyph
+			                         : iter.end_glyph - iter.start_glyph;
+			for (i = MIN(iter.start_glyph, iter.end_glyph + 1);
+			     i < MAX(iter.start_glyph + 1, iter.end_glyph); i++) {
+				const PangoGlyphInfo *gi = &gs->glyphs[i];
+				if (gi->glyph == PANGO_GLYPH_EMPTY || (gi->glyph & PANGO_GLYPH_UNKNOWN_FLAG))
+					n--;
+			}
+			c.num_bytes = iter.end_index - iter.start_index;
+			c.num_glyphs = n;
+			g_array_append_val(d->s_clusters, c);
+		} while (pango_glyph_item_iter_next_cluster(&iter));
+	}
+	o.u.run.nclusters = d->s_clusters->len - o.u.run.clusters;
+	o.u.run.text = d->s_text->len;
+	o.u.run.ntext = (guint)pi->length;
+	g_byte_array_append(d->s_text, (const guint8 *)text + pi->offset, (guint)pi->length);
+	o.u.run.sf = cairo_scaled_font_reference(sf);
+	g_array_append_val(d->s_ops, o);
+}
+
+static void capture_glyphs(PangoRenderer *r, PangoFont *f, PangoGlyphString *g, int x, int y)
+{
+	(void)f;
+	(void)g;
+	(void)x;
+	(void)y;
+	capture_fail(r);
+}
+
+static void capture_rectangle(PangoRenderer *r, PangoRenderPart part, int x, int y, int w, int h)
+{
+	(void)part;
+	(void)x;
+	(void)y;
+	(void)w;
+	(void)h;
+	capture_fail(r);
+}
+
+static void capture_error_underline(PangoRenderer *r, int x, int y, int w, int h)
+{
+	(void)x;
+	(void)y;
+	(void)w;
+	(void)h;
+	capture_fail(r);
+}
+
+static void capture_shape(PangoRenderer *r, PangoAttrShape *a, int x, int y)
+{
+	(void)a;
+	(void)x;
+	(void)y;
+	capture_fail(r);
+}
+
+static void capture_trapezoid(PangoRenderer *r, PangoRenderPart part, double y1, double x11,
+                              double x21, double y2, double x12, double x22)
+{
+	(void)part;
+	(void)y1;
+	(void)x11;
+	(void)x21;
+	(void)y2;
+	(void)x12;
+	(void)x22;
+	capture_fail(r);
+}
+
+static void cg_capture_class_init(CgCaptureClass *k)
+{
+	PangoRendererClass *rk = PANGO_RENDERER_CLASS(k);
+
+	rk->draw_glyph_item = capture_glyph_item;
+	rk->draw_glyphs = capture_glyphs;
+	rk->draw_rectangle = capture_rectangle;
+	rk->draw_error_underline = capture_error_underline;
+	rk->draw_shape = capture_shape;
+	rk->draw_trapezoid = capture_trapezoid;
+}
+
+static void cg_capture_init(CgCapture *c)
+{
+	(void)c;
+}
 
 pdf_doc *pdf_doc_new(pdf_env *e, const pdf_meta *meta, double margin_mm)
 {
@@ -276,6 +514,12 @@ pdf_doc *pdf_doc_new(pdf_env *e, const pdf_meta *meta, double margin_mm)
 	d->pages = g_ptr_array_new();
 	d->layouts = g_ptr_array_new_with_free_func(g_object_unref);
 	d->outline = g_array_new(FALSE, TRUE, sizeof(outline_entry));
+	d->capture = g_object_new(cg_capture_get_type(), NULL);
+	((CgCapture *)d->capture)->d = d;
+	d->s_ops = g_array_new(FALSE, FALSE, sizeof(op));
+	d->s_glyphs = g_array_new(FALSE, FALSE, sizeof(cg_glyph));
+	d->s_clusters = g_array_new(FALSE, FALSE, sizeof(cairo_text_cluster_t));
+	d->s_text = g_byte_array_new();
 	return d;
 }
 
@@ -288,11 +532,18 @@ void pdf_doc_free(pdf_doc *d)
 		return;
 	for (i = 0; i < d->pages->len; i++) {
 		page *p = g_ptr_array_index(d->pages, i);
-		g_array_free(p->items, TRUE);
+		if (p->items)
+			g_array_free(p->items, TRUE);
+		page_free_ops(p);
 		g_free(p);
 	}
 	g_ptr_array_free(d->pages, TRUE);
 	g_ptr_array_free(d->layouts, TRUE);
+	g_object_unref(d->capture);
+	g_array_free(d->s_ops, TRUE);
+	g_array_free(d->s_glyphs, TRUE);
+	g_array_free(d->s_clusters, TRUE);
+	g_byte_array_free(d->s_text, TRUE);
 	for (i = 0; i < d->outline->len; i++)
 		g_free(g_array_index(d->outline, outline_entry, i).title);
 	g_array_free(d->outline, TRUE);
@@ -317,10 +568,13 @@ static double bottom_of(const pdf_doc *d)
 	return d->cur->h - d->margin - d->chrome_bottom;
 }
 
+static void seal(pdf_doc *d);
+
 void pdf_page_new(pdf_doc *d, int landscape)
 {
 	page *p = g_new0(page, 1);
 
+	seal(d);
 	p->w = landscape ? 297 * PDF_MM : 210 * PDF_MM;
 	p->h = landscape ? 210 * PDF_MM : 297 * PDF_MM;
 	p->items = g_array_new(FALSE, TRUE, sizeof(item));
@@ -388,6 +642,31 @@ static void add_kinsoku(PangoAttrList *al, const char *text)
 	}
 }
 
+static void lines_data_free(gpointer p)
+{
+	lines_data *ld = p;
+
+	g_free(ld->li);
+	g_free(ld);
+}
+
+/* The engine's data on a layout, attached when first asked for. */
+static lines_data *data_of(PangoLayout *l)
+{
+	static GQuark q;
+	lines_data *ld;
+
+	if (q == 0)
+		q = g_quark_from_static_string("cg-lines");
+	ld = g_object_get_qdata(G_OBJECT(l), q);
+	if (ld == NULL) {
+		ld = g_new0(lines_data, 1);
+		ld->n = -1;
+		g_object_set_qdata_full(G_OBJECT(l), q, ld, lines_data_free);
+	}
+	return ld;
+}
+
 PangoLayout *pdf_text(pdf_doc *d, pdf_face f, double size, const char *text,
                       PangoAttrList *attrs, double width, double spacing, double indent,
                       PangoAlignment align)
@@ -411,28 +690,31 @@ PangoLayout *pdf_text(pdf_doc *d, pdf_face f, double size, const char *text,
 	add_kinsoku(al, text);
 	pango_layout_set_attributes(l, al);
 	pango_attr_list_unref(al);
+	data_of(l);
 	g_ptr_array_add(d->layouts, l);
 	return l;
 }
 
-static void lines_data_free(gpointer p)
+void pdf_gather_rules(pdf_doc *d)
 {
-	lines_data *ld = p;
+	d->gather_rules = 1;
+}
 
-	g_free(ld->li);
-	g_free(ld);
+void pdf_keep(pdf_doc *d, PangoLayout *l)
+{
+	(void)d;
+	data_of(l)->keep = 1;
 }
 
 /* Line boxes of a layout, computed once and kept on it. */
 static const lines_data *lines_of(PangoLayout *l)
 {
-	lines_data *ld = g_object_get_data(G_OBJECT(l), "cg-lines");
+	lines_data *ld = data_of(l);
 	PangoLayoutIter *it;
 	int i = 0;
 
-	if (ld != NULL)
+	if (ld->n >= 0)
 		return ld;
-	ld = g_new0(lines_data, 1);
 	ld->n = pango_layout_get_line_count(l);
 	ld->li = g_new0(line_info, ld->n ? ld->n : 1);
 	it = pango_layout_get_iter(l);
@@ -448,7 +730,6 @@ static const lines_data *lines_of(PangoLayout *l)
 		i++;
 	} while (i < ld->n && pango_layout_iter_next_line(it));
 	pango_layout_iter_free(it);
-	g_object_set_data_full(G_OBJECT(l), "cg-lines", ld, lines_data_free);
 	return ld;
 }
 
@@ -486,9 +767,13 @@ double pdf_lines_height(PangoLayout *l, int first, int n)
 void pdf_put_lines(pdf_doc *d, PangoLayout *l, int first, int n, double x, double y)
 {
 	item it = { IT_LINES, l, first, n, x, y, 0, 0, 0 };
+	lines_data *ld = data_of(l);
 
-	if (n > 0)
+	if (n > 0) {
 		g_array_append_val(d->cur->items, it);
+		if (first + n > ld->placed)
+			ld->placed = first + n;
+	}
 }
 
 void pdf_put(pdf_doc *d, PangoLayout *l, double x, double y)
@@ -592,9 +877,11 @@ pdf_table *pdf_table_new(pdf_doc *d, int ncols, const double *widths, const char
 	for (i = 0; i < ncols; i++) {
 		t->w[i] = widths[i];
 		t->xs[i + 1] = t->xs[i] + widths[i];
-		if (heads && heads[i])
+		if (heads && heads[i]) {
 			t->head[i] = pdf_text(d, PDF_GOTHIC, head_size, heads[i], NULL,
 			                      widths[i] - 2 * pad, 1.0, 0, PANGO_ALIGN_CENTER);
+			pdf_keep(d, t->head[i]); /* repeated on every page */
+		}
 	}
 	t->total_w = t->xs[ncols] - t->xs[0];
 	t->head_h = row_height(t, t->head, ncols);
@@ -631,15 +918,19 @@ void pdf_table_row(pdf_table *t, PangoLayout *const *cells)
 		d->y += h;
 		return;
 	}
-	/* Taller than a page: every cell continues line by line. */
-	done = g_new0(int, t->ncols);
+	/* Taller than a page: every cell continues line by line. A cell
+	 * whose lines are all placed is not looked at again: the page it
+	 * ended on may be drawn and the layout freed. */
+	done = g_new0(int, 2 * t->ncols);
+	for (i = 0; i < t->ncols; i++)
+		done[t->ncols + i] = cells[i] ? pdf_text_lines(cells[i]) : 0;
 	do {
 		double room = pdf_room(d) - 2 * t->pad + eps, used = 0;
 		left = 0;
 		for (i = 0; i < t->ncols; i++) {
 			const lines_data *ld;
 			int k = 0;
-			if (cells[i] == NULL)
+			if (cells[i] == NULL || done[i] >= done[t->ncols + i])
 				continue;
 			ld = lines_of(cells[i]);
 			while (done[i] + k < ld->n &&
@@ -685,8 +976,14 @@ void pdf_table_span(pdf_table *t, PangoLayout *cell)
 
 void pdf_table_end(pdf_table *t)
 {
+	int i;
+
 	if (t == NULL)
 		return;
+	/* The header row is placed no more: freed with the page it is on. */
+	for (i = 0; i < t->ncols; i++)
+		if (t->head[i])
+			data_of(t->head[i])->keep = 0;
 	pdf_set_page_hook(t->d, t->old_hook, t->old_ud);
 	g_free(t->w);
 	g_free(t->xs);
@@ -896,6 +1193,187 @@ static void draw_item(cairo_t *cr, const item *it)
 	}
 }
 
+/* Frees the layouts whose every line is placed, unless kept: called when
+ * every page that shows them has been drawn. */
+static void release_layouts(pdf_doc *d)
+{
+	guint i, j = 0;
+
+	for (i = 0; i < d->layouts->len; i++) {
+		PangoLayout *l = g_ptr_array_index(d->layouts, i);
+		const lines_data *ld = data_of(l);
+		if (ld->n >= 0 && ld->placed >= ld->n && !ld->keep)
+			g_object_unref(l);
+		else
+			d->layouts->pdata[j++] = l;
+	}
+	d->layouts->len = j;
+}
+
+/* One line as ops: OP_LINE and its runs, or (when pango must draw it)
+ * IT_LINES, its layout kept. */
+static void seal_line(pdf_doc *d, const item *it, int i)
+{
+	const lines_data *ld = lines_of(it->l);
+	guint nops = d->s_ops->len, ng = d->s_glyphs->len, nc = d->s_clusters->len;
+	guint nt = d->s_text->len, j;
+	op o;
+
+	memset(&o, 0, sizeof o);
+	o.kind = OP_LINE;
+	o.u.line.x = it->x + ld->li[i].x;
+	o.u.line.y = it->y + ld->li[i].base - ld->li[it->first].top;
+	g_array_append_val(d->s_ops, o);
+	d->s_fail = 0;
+	pango_renderer_draw_layout_line(d->capture, pango_layout_get_line_readonly(it->l, i), 0, 0);
+	if (!d->s_fail)
+		return;
+	for (j = nops; j < d->s_ops->len; j++)
+		if (g_array_index(d->s_ops, op, j).kind == OP_RUN)
+			cairo_scaled_font_destroy(g_array_index(d->s_ops, op, j).u.run.sf);
+	g_array_set_size(d->s_ops, nops);
+	g_array_set_size(d->s_glyphs, ng);
+	g_array_set_size(d->s_clusters, nc);
+	g_byte_array_set_size(d->s_text, nt);
+	memset(&o, 0, sizeof o);
+	o.kind = IT_LINES;
+	o.u.it = *it;
+	o.u.it.first = i;
+	o.u.it.n = 1;
+	/* Where the line starts, as draw_item computes it for one line. */
+	o.u.it.y = it->y + ld->li[i].top - ld->li[it->first].top;
+	data_of(it->l)->keep = 1;
+	g_array_append_val(d->s_ops, o);
+}
+
+static void *dup_array(const void *p, gsize n)
+{
+	return n ? g_memdup2(p, n) : NULL;
+}
+
+/* The flow has left the current page: turns its display list into ops and
+ * frees the layouts no page needs any more. */
+static void seal(pdf_doc *d)
+{
+	page *p = d->cur;
+	guint j;
+	int i;
+
+	if (p == NULL || p->items == NULL)
+		return;
+	g_array_set_size(d->s_ops, 0);
+	g_array_set_size(d->s_glyphs, 0);
+	g_array_set_size(d->s_clusters, 0);
+	g_byte_array_set_size(d->s_text, 0);
+	for (j = 0; j < p->items->len; j++) {
+		const item *it = &g_array_index(p->items, item, j);
+		if (it->kind == IT_LINES) {
+			const lines_data *ld = lines_of(it->l);
+			for (i = it->first; i < it->first + it->n && i < ld->n; i++)
+				seal_line(d, it, i);
+		} else {
+			op o;
+			memset(&o, 0, sizeof o);
+			o.kind = it->kind;
+			o.u.it = *it;
+			g_array_append_val(d->s_ops, o);
+		}
+	}
+	p->nops = d->s_ops->len;
+	p->ops = dup_array(d->s_ops->data, d->s_ops->len * sizeof(op));
+	p->glyphs = dup_array(d->s_glyphs->data, d->s_glyphs->len * sizeof(cg_glyph));
+	p->clusters = dup_array(d->s_clusters->data, d->s_clusters->len * sizeof(cairo_text_cluster_t));
+	p->text = dup_array(d->s_text->data, d->s_text->len);
+	g_array_free(p->items, TRUE);
+	p->items = NULL;
+	release_layouts(d);
+}
+
+/* The rules ops[from, to) (consecutive in the display list: a table row's
+ * verticals and its foot) as one path per line width, in the order the
+ * widths first appear: one operation for cairo's PDF surface to analyse
+ * instead of one per rule. Each rule stays a sub-path of its own, so the
+ * lines and their ends are what separate strokes gave; nothing else moves
+ * in the content stream. */
+static void draw_rules(cairo_t *cr, const op *ops, guint from, guint to)
+{
+	guint i, j;
+
+	for (i = from; i < to; i++) {
+		double w = ops[i].u.it.w;
+		int seen = 0;
+		for (j = from; j < i && !seen; j++)
+			seen = ops[j].u.it.w == w;
+		if (seen)
+			continue;
+		cairo_set_line_width(cr, w);
+		for (j = i; j < to; j++) {
+			const item *it = &ops[j].u.it;
+			if (it->w != w)
+				continue;
+			cairo_move_to(cr, it->x, it->y);
+			cairo_line_to(cr, it->x1, it->y1);
+		}
+		cairo_stroke(cr);
+	}
+}
+
+/* Draws a sealed page: what drawing its display list gave (with
+ * `gather`, consecutive rules gathered by draw_rules). */
+static void draw_ops(cairo_t *cr, const page *p, int gather)
+{
+	cairo_glyph_t stack[256], *gl;
+	double ox = 0, oy = 0;
+	guint i, k;
+
+	for (i = 0; i < p->nops; i++) {
+		const op *o = &p->ops[i];
+		switch (o->kind) {
+		case IT_RULE:
+			if (gather) {
+				guint to = i + 1;
+				while (to < p->nops && p->ops[to].kind == IT_RULE)
+					to++;
+				draw_rules(cr, p->ops, i, to);
+				i = to - 1;
+			} else {
+				draw_item(cr, &o->u.it);
+			}
+			break;
+		case OP_LINE:
+			/* pango starts from cairo's current point (fixed point). */
+			cairo_move_to(cr, o->u.line.x, o->u.line.y);
+			cairo_get_current_point(cr, &ox, &oy);
+			break;
+		case OP_RUN: {
+			double bx = ox + (double)o->u.run.x / PANGO_SCALE;
+			double by = oy + (double)o->u.run.y / PANGO_SCALE;
+			const cg_glyph *g = p->glyphs + o->u.run.glyphs;
+			gl = o->u.run.nglyphs > G_N_ELEMENTS(stack) ? g_new(cairo_glyph_t, o->u.run.nglyphs)
+			                                            : stack;
+			for (k = 0; k < o->u.run.nglyphs; k++) {
+				gl[k].index = g[k].index;
+				gl[k].x = bx + (double)g[k].x / PANGO_SCALE;
+				gl[k].y = g[k].y == 0 ? by : by + (double)g[k].y / PANGO_SCALE;
+			}
+			cairo_save(cr);
+			cairo_set_scaled_font(cr, o->u.run.sf);
+			cairo_show_text_glyphs(cr, p->text + o->u.run.text, (int)o->u.run.ntext, gl,
+			                       (int)o->u.run.nglyphs, p->clusters + o->u.run.clusters,
+			                       (int)o->u.run.nclusters,
+			                       o->u.run.backward ? CAIRO_TEXT_CLUSTER_FLAG_BACKWARD : 0);
+			cairo_restore(cr);
+			if (gl != stack)
+				g_free(gl);
+			break;
+		}
+		default:
+			draw_item(cr, &o->u.it);
+			break;
+		}
+	}
+}
+
 char *pdf_date(const char *fallback, const char *today)
 {
 	const char *sde = g_getenv("SOURCE_DATE_EPOCH");
@@ -923,10 +1401,11 @@ int pdf_doc_finish(pdf_doc *d, pdf_chrome_fn chrome, void *ud, char **out, size_
 	cairo_t *cr;
 	cairo_status_t st;
 	int ids[16] = { 0 };
-	guint i, j;
+	guint i;
 
 	if (d->pages->len == 0)
 		pdf_page_new(d, 0);
+	seal(d);
 	{
 		page *p0 = g_ptr_array_index(d->pages, 0);
 		s = cairo_pdf_surface_create_for_stream(write_bytes, buf, p0->w, p0->h);
@@ -951,8 +1430,8 @@ int pdf_doc_finish(pdf_doc *d, pdf_chrome_fn chrome, void *ud, char **out, size_
 		page *p = g_ptr_array_index(d->pages, i);
 		cairo_pdf_surface_set_size(s, p->w, p->h);
 		cairo_set_source_rgb(cr, 0, 0, 0);
-		for (j = 0; j < p->items->len; j++)
-			draw_item(cr, &g_array_index(p->items, item, j));
+		draw_ops(cr, p, d->gather_rules);
+		page_free_ops(p);
 		/* Chrome last: text extraction reads the page's content first. */
 		if (chrome) {
 			d->cur = p;

@@ -6,8 +6,13 @@
  * shaped once into a PangoLayout, cut into lines and placed on pages as a
  * display list; only when the layout is complete (and so the page count N is
  * known) are the pages drawn, each with its chrome ("n / N"), into a PDF held
- * in memory. Line breaking is pango's (UAX #14, which already keeps 、。）」
- * off a line's start); pdf_text adds what UAX #14 lacks for Japanese (no break
+ * in memory. When the flow leaves a page, its text is copied out of the
+ * layouts as the glyph runs pango would draw (glyphs, clusters, text: a
+ * fraction of a layout's size) and the layouts placed in full are freed, so
+ * memory grows with the glyphs of the document, not with its layouts; the
+ * runs are drawn exactly as pango_cairo_show_layout_line would draw them.
+ * Line breaking is pango's (UAX #14, which already keeps 、。）」 off a
+ * line's start); pdf_text adds what UAX #14 lacks for Japanese (no break
  * before ～ in ranges such as 1～3). */
 #ifndef CG_PDF_H
 #define CG_PDF_H
@@ -95,11 +100,17 @@ int pdf_page_count(const pdf_doc *d);
  * `width` points (never overflowing: words longer than the width break
  * between characters), with line spacing `spacing` (1.0 = the font's) and
  * `indent` (negative: hanging indent). `attrs` (may be NULL) is merged in;
- * kinsoku attributes are added. The layout is owned by the document: it is
- * freed with it. */
+ * kinsoku attributes are added. The layout is owned by the document: once
+ * every one of its lines has been placed, it is freed when the flow leaves
+ * the page (pdf_page_new), unless pdf_keep was called; else with the
+ * document. */
 PangoLayout *pdf_text(pdf_doc *d, pdf_face f, double size, const char *text,
                       PangoAttrList *attrs, double width, double spacing, double indent,
                       PangoAlignment align);
+
+/* Keeps a layout of `d` until `d` is freed: for a layout placed again after
+ * all its lines were placed (the same cell on every row). */
+void pdf_keep(pdf_doc *d, PangoLayout *l);
 
 /* Width and height of a layout's logical extents, in points. */
 double pdf_text_width(PangoLayout *l);
@@ -124,6 +135,16 @@ void pdf_box(pdf_doc *d, double x, double y, double w, double h, double lw);
  * `keep_next` > 0 asks for that much room below the block (a heading that
  * must not end a page). Advances the cursor. */
 void pdf_flow(pdf_doc *d, PangoLayout *l, double x, double space_before, double keep_next);
+
+/* Draws rules placed one after another (pdf_rule; a table row's verticals
+ * and its foot) as one stroke per line width where the first of them was,
+ * instead of a stroke each. The page looks the same (each rule stays a
+ * sub-path of its own, the text and its position in the content stream do
+ * not change), but cairo's PDF surface analyses one operation per row
+ * instead of one per rule, which on pages of table rows is much of the
+ * time it spends. Set by the checklists; off by default (the PDF is then
+ * byte for byte what it was). */
+void pdf_gather_rules(pdf_doc *d);
 
 /* A filled rectangle of grey level `gray` (0 black, 1 white). */
 void pdf_fill(pdf_doc *d, double x, double y, double w, double h, double gray);

@@ -325,7 +325,7 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 	pdf_meta meta;
 	pdf_doc *d;
 	pdf_table *t;
-	PangoLayout *l, *cells[5];
+	PangoLayout *l, *cells[5], *box_cell;
 	char *author, *creator, *subject, *boxes, *datefield;
 	const char *heads[5];
 	double widths[5] = { 10 * PDF_MM, 25 * PDF_MM, 0, 27 * PDF_MM, 30 * PDF_MM };
@@ -349,6 +349,7 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 	meta.creator = creator;
 	meta.date = date;
 	d = pdf_doc_new(env, &meta, MARGIN_MM);
+	pdf_gather_rules(d); /* a ruled table on every page */
 	pdf_page_new(d, 0);
 
 	/* Date field at the top right, then the centred title. */
@@ -375,6 +376,11 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 	heads[4] = word(w, "columns.note");
 	boxes = g_strdup_printf("□ %s\n□ %s\n□ %s", w->boxes[0], w->boxes[1], w->boxes[2]);
 	t = pdf_table_new(d, 5, widths, heads, 9, 3);
+	/* Every row's 確認欄 is the same text at the same width: one layout,
+	 * shaped once and placed on every row. */
+	box_cell = pdf_text(d, PDF_MINCHO, CELL_PT, boxes, NULL, pdf_table_text_width(t, 3), 1.45, 0,
+	                    PANGO_ALIGN_LEFT);
+	pdf_keep(d, box_cell);
 	rows = rows_of(m, k, tops);
 	for (i = 0; i < rows->len; i++) {
 		const doc_node *n = g_ptr_array_index(rows, i);
@@ -399,8 +405,7 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 		                    1.3, 0, PANGO_ALIGN_LEFT);
 		cells[2] = pdf_text(d, PDF_MINCHO, CELL_PT, req, NULL, pdf_table_text_width(t, 2), 1.35,
 		                    0, PANGO_ALIGN_LEFT);
-		cells[3] = pdf_text(d, PDF_MINCHO, CELL_PT, boxes, NULL, pdf_table_text_width(t, 3),
-		                    1.45, 0, PANGO_ALIGN_LEFT);
+		cells[3] = box_cell;
 		cells[4] = NULL;
 		pdf_table_row(t, cells);
 		g_free(plain);
