@@ -25,6 +25,8 @@ struct pdf_cl_words {
 	char *boxes[3];
 };
 
+static const char *const kind_names[] = { "checklist-selection", "checklist-delivery",
+	                                  "checklist-periodic", NULL };
 static const char *const top_keys[] = { "checklists", "header", "columns", "boxes", "footer",
 	                                NULL };
 static const struct {
@@ -69,6 +71,17 @@ pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 		           "'checklists' must map each checklist to {title, purpose, rows}");
 		goto out;
 	}
+	/* Every checklist build can write needs its wording here, and a
+	 * misspelt name would otherwise surface only when that checklist is
+	 * built, without a position. */
+	if (!yn_check_keys(cls, kind_names, "checklists", path, err))
+		goto out;
+	for (i = 0; kind_names[i] != NULL; i++)
+		if (yn_get(cls, kind_names[i]) == NULL) {
+			cg_err_set(err, CG_EINPUT, path, cls->line, cls->col,
+			           "'checklists' has no wording for '%s'", kind_names[i]);
+			goto out;
+		}
 	w->kinds = g_new0(cl_kind, cls->n);
 	for (i = 0; i < cls->n; i++) {
 		const ynode *k = YN_KEY(cls, i), *v = YN_VAL(cls, i), *rows;
