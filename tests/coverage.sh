@@ -19,7 +19,7 @@ if ! command -v gcovr >/dev/null 2>&1; then
 		echo "coverage: gcovr not available; falling back to gcov" >&2
 fi
 
-cmake -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="--coverage -O0 -DCLAUSEGEN_COVERAGE" \
+cmake -U CLAUSEGEN_UNIT_SUITES -S . -B "$build" -DCMAKE_BUILD_TYPE=Debug -DCMAKE_C_FLAGS="--coverage -O0 -DCLAUSEGEN_COVERAGE" \
 	-DCMAKE_EXE_LINKER_FLAGS=--coverage -DCLAUSEGEN_WERROR=ON >/dev/null
 cmake --build "$build" -j "$(nproc 2>/dev/null || echo 2)" >/dev/null
 find "$build" -name '*.gcda' -delete

@@ -2,7 +2,10 @@
  * same bytes as one process, failures listed last with exit 1, and
  * incremental builds that skip exactly the contracts whose inputs did not
  * change (stamp.c). */
+#define _GNU_SOURCE /* posix_openpt, ptsname */
 #include <check.h>
+#include <fcntl.h>
+#include <stdlib.h>
 #include <glib.h>
 #include <signal.h>
 #include <string.h>
@@ -420,6 +423,57 @@ START_TEST(tree_hash_follows_content_and_names)
 }
 END_TEST
 
+/* On a terminal the bar is redrawn in place and the job logs print above
+ * it; elsewhere only the logs are printed. A pseudo-terminal stands for
+ * the user's. */
+START_TEST(progress_bar_on_a_terminal_only)
+{
+	int master = posix_openpt(O_RDWR | O_NOCTTY);
+	FILE *tty, *plain;
+	batch_progress *p;
+	char buf[4096], *text = NULL;
+	size_t len = 0;
+	ssize_t n;
+
+	ck_assert_int_ge(master, 0);
+	ck_assert_int_eq(grantpt(master), 0);
+	ck_assert_int_eq(unlockpt(master), 0);
+	tty = fopen(ptsname(master), "w");
+	ck_assert_ptr_nonnull(tty);
+	p = batch_progress_new(tty, 3);
+	batch_progress_print(p, "warning: one\n");
+	batch_progress_step(p, 0, 0);
+	batch_progress_step(p, 1, 0);
+	batch_progress_step(p, 0, 1);
+	batch_progress_free(p);
+	fclose(tty);
+	/* Everything written is in the master's buffer; once the terminal
+	 * side is closed, read gives it and then fails with EIO. */
+	len = 0;
+	while (len < sizeof buf - 1 && (n = read(master, buf + len, sizeof buf - 1 - len)) > 0)
+		len += (size_t)n;
+	ck_assert_uint_gt(len, 0);
+	buf[len] = '\0';
+	/* The line is cleared, the log printed, the bar redrawn; at the end
+	 * the whole bar with the counts, then cleared. */
+	ck_assert_ptr_nonnull(strstr(buf, "\r\033[Kwarning: one"));
+	ck_assert_ptr_nonnull(strstr(buf, "[..............................] 0/3"));
+	ck_assert_ptr_nonnull(strstr(buf, "[##############################] 3/3  1 up to date  1 failed"));
+	ck_assert(g_str_has_suffix(buf, "\r\033[K"));
+	close(master);
+	len = 0;
+	plain = open_memstream(&text, &len);
+	p = batch_progress_new(plain, 2);
+	batch_progress_print(p, "built a/\n");
+	batch_progress_step(p, 0, 0);
+	batch_progress_step(p, 0, 0);
+	batch_progress_free(p);
+	fclose(plain);
+	ck_assert_str_eq(text, "built a/\n");
+	free(text);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("batch");
@@ -429,6 +483,7 @@ static Suite *suite(void)
 	tcase_set_timeout(tc, 120);
 	tcase_add_test(tc, every_job_reported_once_with_its_result);
 	tcase_add_test(tc, a_dead_worker_fails_only_its_job);
+	tcase_add_test(tc, progress_bar_on_a_terminal_only);
 	tcase_add_test(tc, parallel_build_gives_the_same_bytes);
 	tcase_add_test(tc, failures_listed_last_with_exit_1);
 	tcase_add_test(tc, bad_options);
