@@ -627,12 +627,7 @@ out:
 /* templates/<source-id>/NAME when a source has its own, else templates/NAME. */
 static char *template_path(cli *c, const char *src_id, const char *name)
 {
-	char *own = g_build_filename(c->templates, src_id, name, NULL);
-
-	if (util_is_file(own))
-		return own;
-	g_free(own);
-	return g_build_filename(c->templates, name, NULL);
+	return tmpl_path(c->templates, src_id, name);
 }
 
 static const lb_labels *get_labels(cli *c, cg_err *e)

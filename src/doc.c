@@ -6,6 +6,7 @@
 #include <time.h>
 
 #include "number.h"
+#include "util.h"
 
 static doc_node *node_new(doc_node *parent)
 {
@@ -52,18 +53,14 @@ static void number_tree(doc_node *n, const char *prefix)
 
 static char *today(void)
 {
-	const char *sde = g_getenv("SOURCE_DATE_EPOCH");
+	char *sde = util_sde_date();
 	time_t t = time(NULL);
 	struct tm tm;
 	char buf[16];
 
 	/* Reproducible builds: a fixed date replaces the day of the build. */
-	if (sde != NULL && *sde != '\0') {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0)
-			t = (time_t)v;
-	}
+	if (sde != NULL)
+		return sde;
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	return g_strdup(buf);

@@ -9,6 +9,8 @@
 #include <string.h>
 #include <time.h>
 
+#include "util.h"
+
 /* The fonts of each face in order of preference: Debian's IPAex fonts are
  * what Japanese offices print with; Noto CJK JP is the fallback and also
  * supplies the glyphs IPAex lacks (simplified forms such as 实). */
@@ -1376,20 +1378,10 @@ static void draw_ops(cairo_t *cr, const page *p, int gather)
 
 char *pdf_date(const char *fallback, const char *today)
 {
-	const char *sde = g_getenv("SOURCE_DATE_EPOCH");
+	char *sde = util_sde_date();
 
-	if (sde != NULL && *sde != '\0') {
-		char *end;
-		long long v = strtoll(sde, &end, 10);
-		if (*end == '\0' && v >= 0) {
-			time_t t = (time_t)v;
-			struct tm tm;
-			char buf[16];
-			gmtime_r(&t, &tm);
-			strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-			return g_strdup(buf);
-		}
-	}
+	if (sde != NULL)
+		return sde;
 	return g_strdup(fallback && *fallback ? fallback : today);
 }
 

@@ -38,17 +38,6 @@ static const struct {
 	{ "footer", { "checker", "date", "seal", "date-blank", NULL } },
 };
 
-static int scalar(const ynode *n, const ynode *at, const char *what, const char *path,
-                  cg_err *err)
-{
-	if (n == NULL || n->type != YN_SCALAR) {
-		cg_err_set(err, CG_EINPUT, path, n ? n->line : at->line, n ? n->col : at->col,
-		           "%s must be text", what);
-		return 0;
-	}
-	return 1;
-}
-
 pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 {
 	static const char *const kind_keys[] = { "title", "purpose", "rows", NULL };
@@ -88,9 +77,9 @@ pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 		cl_kind *ck = &w->kinds[w->nkinds++];
 		ck->name = g_strdup(k->str);
 		if (v->type != YN_MAP || !yn_check_keys(v, kind_keys, k->str, path, err) ||
-		    !scalar(yn_get(v, "title"), v, "title", path, err) ||
-		    !scalar(yn_get(v, "purpose"), v, "purpose", path, err) ||
-		    !scalar(yn_get(v, "rows"), v, "rows", path, err)) {
+		    !yn_want_text(yn_get(v, "title"), v, "title", path, err) ||
+		    !yn_want_text(yn_get(v, "purpose"), v, "purpose", path, err) ||
+		    !yn_want_text(yn_get(v, "rows"), v, "rows", path, err)) {
 			cg_err_set(err, CG_EINPUT, path, v->line, v->col,
 			           "checklist '%s' must be {title, purpose, rows}", k->str);
 			goto out;
@@ -118,7 +107,7 @@ pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 			goto out;
 		for (j = 0; groups[i].keys[j] != NULL; j++) {
 			const ynode *v = yn_get(m, groups[i].keys[j]);
-			if (!scalar(v, m, groups[i].keys[j], path, err))
+			if (!yn_want_text(v, m, groups[i].keys[j], path, err))
 				goto out;
 			g_hash_table_insert(w->words,
 			                    g_strdup_printf("%s.%s", groups[i].map, groups[i].keys[j]),
@@ -132,7 +121,7 @@ pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 		goto out;
 	}
 	for (i = 0; i < 3; i++) {
-		if (!scalar(bx->items[i], bx, "a box", path, err))
+		if (!yn_want_text(bx->items[i], bx, "a box", path, err))
 			goto out;
 		w->boxes[i] = g_strdup(bx->items[i]->str);
 	}

@@ -42,11 +42,8 @@ static const char *const guide_keys[] = { "toc", "clauses", "matrix", "matrix-no
 static int want_text(const ynode *n, const char *what, const char *path, const ynode *at,
                      cg_err *err)
 {
-	if (n == NULL || n->type != YN_SCALAR) {
-		cg_err_set(err, CG_EINPUT, path, n ? n->line : at->line, n ? n->col : at->col,
-		           "%s must be text", what);
+	if (!yn_want_text(n, at, what, path, err))
 		return 0;
-	}
 	/* Fields must exist: the same check as `clausegen check` makes for
 	 * the HTML templates. */
 	return tmpl_check(n->str, path, NULL, err);

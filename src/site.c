@@ -267,27 +267,6 @@ static const char *table_role(const site_ctx *x, size_t t)
 
 /* ---- pages through the templates ---- */
 
-static char *sde_date(void)
-{
-	const char *sde = g_getenv("SOURCE_DATE_EPOCH");
-	char *end, buf[16];
-	long long v;
-	time_t t;
-	struct tm tm;
-
-	/* Only a fixed date: a site rebuilt from the same inputs is the same
-	 * bytes. */
-	if (sde == NULL || *sde == '\0')
-		return NULL;
-	v = strtoll(sde, &end, 10);
-	if (*end != '\0' || v < 0)
-		return NULL;
-	t = (time_t)v;
-	gmtime_r(&t, &tm);
-	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
-	return g_strdup(buf);
-}
-
 static void put(GHashTable *h, const char *k, const char *v)
 {
 	if (v != NULL)
@@ -1156,16 +1135,12 @@ static int write_meta(const sp_source *s, const char *dir, cg_err *err)
  * templates/pdf.yaml (or the source's own templates/<id>/pdf.yaml). */
 static int guideline_pdf(site_ctx *x, const char *dir, cg_err *err)
 {
-	char *path = g_build_filename(x->o->templates, x->s->id, "pdf.yaml", NULL);
+	char *path = tmpl_path(x->o->templates, x->s->id, "pdf.yaml");
 	render_pdf_words *w;
 	char *data = NULL;
 	size_t len = 0;
 	int ok = 0;
 
-	if (!util_is_file(path)) {
-		g_free(path);
-		path = g_build_filename(x->o->templates, "pdf.yaml", NULL);
-	}
 	if ((w = render_pdf_words_load(path, err)) == NULL)
 		goto out;
 	ok = render_pdf_guideline(x->s, w, x->build_date, x->o->warn, &data, &len, err) &&
@@ -1373,7 +1348,9 @@ int site_publish(const site_opts *o, sp_source *const *srcs, size_t n, cg_err *e
 	    (x.t_index = tmpl_load(tdir, "index.html", &x.p_index, err)) == NULL ||
 	    (x.t_page = tmpl_load(tdir, "page.html", &x.p_page, err)) == NULL)
 		goto out;
-	x.build_date = sde_date();
+	/* Only a fixed date: a site rebuilt from the same inputs is the same
+	 * bytes. */
+	x.build_date = util_sde_date();
 	if (!out_mkdirs(parent, err) || (stage = out_stage_dir(o->dir, err)) == NULL)
 		goto out;
 	if (is_site && o->keep_others) {

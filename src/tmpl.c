@@ -162,3 +162,13 @@ char *tmpl_load(const char *dir, const char *name, char **path_out, cg_err *err)
 	*path_out = path;
 	return buf;
 }
+
+char *tmpl_path(const char *templates, const char *src_id, const char *name)
+{
+	char *own = g_build_filename(templates, src_id, name, NULL);
+
+	if (util_is_file(own))
+		return own;
+	g_free(own);
+	return g_build_filename(templates, name, NULL);
+}

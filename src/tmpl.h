@@ -21,6 +21,10 @@
 extern const char *const tmpl_fields[];
 
 /* Checks syntax, field names and clause ids (against `src`). */
+/* templates/<src_id>/<name> when the source has its own copy, else
+ * templates/<name>. g_free. */
+char *tmpl_path(const char *templates, const char *src_id, const char *name);
+
 int tmpl_check(const char *text, const char *path, const sp_source *src, cg_err *err);
 
 /* Expands `text` into `out`. `values` maps field names to text (a missing

@@ -4,6 +4,7 @@
 #include <glib.h>
 #include <stdio.h>
 #include <string.h>
+#include <time.h>
 #include <sys/stat.h>
 
 /* Line and column (1-based, in code points) of byte offset `off`. */
@@ -243,4 +244,23 @@ char **util_list_dir(const char *dir, const char *suffix, util_list_kind kind)
 		qsort(a->pdata, a->len, sizeof(char *), cmp_paths);
 	g_ptr_array_add(a, NULL);
 	return (char **)g_ptr_array_free(a, FALSE);
+}
+
+char *util_sde_date(void)
+{
+	const char *sde = g_getenv("SOURCE_DATE_EPOCH");
+	char *end, buf[16];
+	long long v;
+	time_t t;
+	struct tm tm;
+
+	if (sde == NULL || *sde == '\0')
+		return NULL;
+	v = strtoll(sde, &end, 10);
+	if (*end != '\0' || v < 0)
+		return NULL;
+	t = (time_t)v;
+	gmtime_r(&t, &tm);
+	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
+	return g_strdup(buf);
 }

@@ -42,6 +42,11 @@ typedef enum { UTIL_LIST_ANY, UTIL_LIST_FILES, UTIL_LIST_DIRS } util_list_kind;
  * NULL-terminated; g_strfreev. */
 char **util_list_dir(const char *dir, const char *suffix, util_list_kind kind);
 
+/* The day SOURCE_DATE_EPOCH names, as YYYY-MM-DD (UTC), or NULL when it
+ * is unset, empty or not a non-negative number. Reproducible builds print
+ * this date instead of the day of the build. g_free. */
+char *util_sde_date(void);
+
 /* True when the path names an existing directory / regular file. */
 int util_is_dir(const char *path);
 int util_is_file(const char *path);

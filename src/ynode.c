@@ -348,3 +348,13 @@ int yn_bool(const ynode *n, int *out)
 		}
 	return 0;
 }
+
+int yn_want_text(const ynode *n, const ynode *at, const char *what, const char *path,
+                 cg_err *err)
+{
+	if (n != NULL && n->type == YN_SCALAR)
+		return 1;
+	cg_err_set(err, CG_EINPUT, path, n ? n->line : at->line, n ? n->col : at->col,
+	           "%s must be text", what);
+	return 0;
+}

@@ -43,6 +43,12 @@ ynode *yn_get(const ynode *map, const char *key);
 #define YN_KEY(m, i) ((m)->items[2 * (i)])
 #define YN_VAL(m, i) ((m)->items[2 * (i) + 1])
 
+/* Reports, as an input error in `path`, that `what` must be text unless `n`
+ * is a scalar; a missing `n` is reported at `at`, its parent. Returns 1
+ * when it is text. */
+int yn_want_text(const ynode *n, const ynode *at, const char *what, const char *path,
+                 cg_err *err);
+
 /* Human name of a node's type for messages: "a map", "a list", "text". */
 const char *yn_type_name(const ynode *n);
 
