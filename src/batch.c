@@ -230,6 +230,7 @@ int batch_run(size_t n, int jobs, batch_job_fn job, void *job_ud, batch_done_fn 
 		if (!seen[i]) {
 			batch_result res = { 0 };
 			res.status = 3;
+			res.lost = 1;
 			if (lost_signal)
 				res.error = g_strdup_printf("the worker process died (%s) before finishing it",
 				                            g_strsignal(lost_signal));

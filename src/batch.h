@@ -18,6 +18,7 @@
 typedef struct {
 	int status;    /* exit code of the job: 0 ok, else 1..3 (see cli.c) */
 	int skipped;   /* 1: up to date, nothing written */
+	int lost;      /* 1: its worker died; `error` says how, without a file */
 	char *log;     /* lines for the user (g_malloc'd, may be NULL) */
 	char *error;   /* the job's error lines, printed again at the end */
 } batch_result;

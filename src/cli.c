@@ -1126,13 +1126,13 @@ static void build_done(size_t i, const batch_result *res, void *ud)
 		b->failed++;
 		if (res->status > b->c->status)
 			b->c->status = res->status;
-		b->errors[i] = res->error ? g_strdup(res->error)
-		                          : g_strdup_printf("clausegen: error: %s: failed\n", b->files[i]);
 		/* A lost worker's message does not know the file: add it. */
-		if (res->error != NULL && strncmp(res->error, "the worker", 10) == 0) {
-			g_free(b->errors[i]);
+		if (res->lost)
 			b->errors[i] = g_strdup_printf("%s: error: %s\n", b->files[i], res->error);
-		}
+		else if (res->error != NULL)
+			b->errors[i] = g_strdup(res->error);
+		else
+			b->errors[i] = g_strdup_printf("clausegen: error: %s: failed\n", b->files[i]);
 	} else if (res->skipped) {
 		b->skipped++;
 	} else {

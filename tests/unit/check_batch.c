@@ -59,6 +59,8 @@ static void done(size_t i, const batch_result *res, void *ud)
 	ck_assert_uint_lt(i, j->n);
 	j->calls[i]++;
 	j->status[i] = res->status;
+	/* Only the job its worker died under is marked lost. */
+	ck_assert_int_eq(res->lost, i == j->crash_at);
 	g_free(j->log[i]);
 	j->log[i] = g_strdup(res->error ? res->error : res->log);
 	if (res->status == 0)
