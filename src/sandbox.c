@@ -388,6 +388,11 @@ sb_sandbox *sb_new(const sb_limits *lim, cg_err *err)
 		sb_free(sb);
 		return NULL;
 	}
+	/* Generational collection: the host builds a view of every clause, the
+	 * script reads it once and drops it, so nearly everything dies young;
+	 * the incremental collector would retraverse the long-lived source and
+	 * contract views on every cycle. */
+	lua_gc(sb->L, LUA_GCGEN, 0, 0);
 	lua_sethook(sb->L, count_hook, LUA_MASKCOUNT, SB_HOOK_STEP);
 	return sb;
 }
@@ -610,28 +615,58 @@ static int ro_newindex(lua_State *L)
 	return lua_error(L);
 }
 
+/* Is the value at `idx` a view? Its metatable (unreachable from Lua, see
+ * __metatable) has ro_newindex as __newindex. */
+static int ro_is_view(lua_State *L, int idx)
+{
+	int yes = 0;
+
+	if (lua_getmetatable(L, idx)) {
+		lua_getfield(L, -1, "__newindex");
+		yes = lua_tocfunction(L, -1) == ro_newindex;
+		lua_pop(L, 2);
+	}
+	return yes;
+}
+
+/* Pushes the table behind the view at `idx` (its metatable's __index). The
+ * metamethods are light C functions that find it here rather than closures
+ * over it: a view then costs two tables, not two tables and two closures,
+ * which matters when a view is built for each of thousands of clauses. */
+static void ro_hidden(lua_State *L, int idx)
+{
+	if (!ro_is_view(L, idx))
+		luaL_argerror(L, idx, "read-only view expected");
+	lua_getmetatable(L, idx);
+	lua_getfield(L, -1, "__index");
+	lua_remove(L, -2);
+}
+
 static int ro_len(lua_State *L)
 {
-	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, lua_upvalueindex(1)));
+	ro_hidden(L, 1);
+	lua_pushinteger(L, (lua_Integer)lua_rawlen(L, -1));
 	return 1;
 }
 
+/* The iterator `pairs` returns: next over the hidden table, called with the
+ * view itself as its state, so the script never holds the writable table
+ * (and handing it anything but a view is an error). */
 static int ro_next(lua_State *L)
 {
 	lua_settop(L, 2);
-	if (lua_next(L, lua_upvalueindex(1)) == 0) {
+	ro_hidden(L, 1);
+	lua_insert(L, 2);
+	if (lua_next(L, 2) == 0) {
 		lua_pushnil(L);
 		return 1;
 	}
 	return 2;
 }
 
-/* __pairs: an iterator bound to the hidden table, so `pairs` never hands
- * the writable table to the script. */
 static int ro_pairs(lua_State *L)
 {
-	lua_pushvalue(L, lua_upvalueindex(1));
-	lua_pushcclosure(L, ro_next, 1);
+	lua_pushcfunction(L, ro_next);
 	lua_pushvalue(L, 1);
 	lua_pushnil(L);
 	return 3;
@@ -641,11 +676,13 @@ void sb_readonly(lua_State *L)
 {
 	int t = lua_gettop(L);
 
+	if (ro_is_view(L, t))
+		return; /* a view shared between views (a section, an empty list) */
 	luaL_checkstack(L, 8, "read-only view");
 	/* Nested tables first, so that what the view returns is a view too. */
 	lua_pushnil(L);
 	while (lua_next(L, t) != 0) {
-		if (lua_type(L, -1) == LUA_TTABLE) {
+		if (lua_type(L, -1) == LUA_TTABLE && !ro_is_view(L, -1)) {
 			lua_pushvalue(L, -2);
 			lua_insert(L, -2);
 			sb_readonly(L);
@@ -660,11 +697,9 @@ void sb_readonly(lua_State *L)
 	lua_setfield(L, -2, "__index");
 	lua_pushcfunction(L, ro_newindex);
 	lua_setfield(L, -2, "__newindex");
-	lua_pushvalue(L, t);
-	lua_pushcclosure(L, ro_len, 1);
+	lua_pushcfunction(L, ro_len);
 	lua_setfield(L, -2, "__len");
-	lua_pushvalue(L, t);
-	lua_pushcclosure(L, ro_pairs, 1);
+	lua_pushcfunction(L, ro_pairs);
 	lua_setfield(L, -2, "__pairs");
 	lua_pushliteral(L, "read-only");
 	lua_setfield(L, -2, "__metatable");

@@ -146,10 +146,15 @@ static void push_contract(lua_State *L, const ct_contract *c)
 	sb_readonly(L);
 }
 
-static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size_t n)
+static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size_t n,
+                       int empty_v)
 {
 	size_t i, j;
 
+	if (n == 0) {
+		lua_pushvalue(L, empty_v);
+		return;
+	}
 	lua_createtable(L, (int)n, 0);
 	for (i = 0; i < n; i++) {
 		lua_createtable(L, 0, 2);
@@ -164,29 +169,47 @@ static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size
 	}
 }
 
-static void push_clause(lua_State *L, const sp_source *s, const sp_clause *c)
+/* Views that many clauses share, built once per run: one per section (at
+ * index section + 1 of a list) and the empty list. A clause's view is
+ * built for every clause, so what is the same for many of them is not. */
+static void push_sections(lua_State *L, const sp_source *s)
 {
-	const sp_section *sec = &s->sections[c->section];
+	size_t i;
+
+	lua_createtable(L, (int)s->nsections, 0);
+	for (i = 0; i < s->nsections; i++) {
+		const sp_section *sec = &s->sections[i];
+		lua_createtable(L, 0, 3);
+		set_str(L, "id", sec->id);
+		set_str(L, "number", sec->number);
+		set_str(L, "title", sec->title);
+		sb_readonly(L);
+		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	}
+}
+
+static void push_clause(lua_State *L, const sp_source *s, const sp_clause *c, int sec_v,
+                        int empty_v)
+{
 	size_t t, k, col, i;
 
-	lua_newtable(L);
+	/* Tables are created at their final size: growing them key by key
+	 * rehashes each several times, the larger part of building a view. */
+	lua_createtable(L, 0, 8);
 	set_str(L, "id", c->id);
 	set_str(L, "number", c->number);
 	set_str(L, "title", spec_clause_title(s, c));
-	lua_createtable(L, 0, 3);
-	set_str(L, "id", sec->id);
-	set_str(L, "number", sec->number);
-	set_str(L, "title", sec->title);
+	lua_rawgeti(L, sec_v, (lua_Integer)c->section + 1);
 	lua_setfield(L, -2, "section");
-	lua_newtable(L);
+	lua_createtable(L, 0, (int)s->ntables);
 	for (t = 0; t < s->ntables; t++) {
 		const sp_table *tb = &s->tables[t];
 		if (c->marks[t] == NULL)
 			continue;
-		lua_newtable(L);
+		lua_createtable(L, 0, (int)(s->nclasses > 0 ? s->nclasses : tb->ncols));
 		for (k = 0; k < SP_NCLASSES(s); k++) {
 			if (s->nclasses > 0)
-				lua_newtable(L);
+				lua_createtable(L, 0, (int)tb->ncols);
 			for (col = 0; col < tb->ncols; col++)
 				set_str(L, s->cats[tb->cols[col]].id, c->marks[t][k * tb->ncols + col]);
 			if (s->nclasses > 0)
@@ -195,16 +218,20 @@ static void push_clause(lua_State *L, const sp_source *s, const sp_clause *c)
 		lua_setfield(L, -2, tb->id);
 	}
 	lua_setfield(L, -2, "marks");
-	push_conds(L, s, c->when, c->nwhen);
+	push_conds(L, s, c->when, c->nwhen, empty_v);
 	lua_setfield(L, -2, "when");
-	push_conds(L, s, c->unless, c->nunless);
+	push_conds(L, s, c->unless, c->nunless, empty_v);
 	lua_setfield(L, -2, "unless");
 	if (c->verdict >= 0)
 		set_str(L, "verdict", spec_verdict_name((sp_verdict)c->verdict));
-	lua_createtable(L, (int)c->napps, 0);
-	for (i = 0; i < c->napps; i++) {
-		lua_pushstring(L, s->apps[c->apps[i]].id);
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
+	if (c->napps == 0) {
+		lua_pushvalue(L, empty_v);
+	} else {
+		lua_createtable(L, (int)c->napps, 0);
+		for (i = 0; i < c->napps; i++) {
+			lua_pushstring(L, s->apps[c->apps[i]].id);
+			lua_rawseti(L, -2, (lua_Integer)i + 1);
+		}
 	}
 	lua_setfield(L, -2, "appendices");
 	sb_readonly(L);
@@ -269,7 +296,7 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	char **scripts = sel_scripts(lua_dir, s->id);
 	sb_sandbox *sb = sb_new(lim, err);
 	lua_State *L;
-	int rules, vfn, src_v, ct_v;
+	int rules, vfn, src_v, ct_v, sec_v, empty_v;
 	size_t i;
 
 	r->src = s;
@@ -290,13 +317,18 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	src_v = lua_gettop(L);
 	push_contract(L, ct);
 	ct_v = lua_gettop(L);
+	push_sections(L, s);
+	sec_v = lua_gettop(L);
+	lua_newtable(L);
+	sb_readonly(L);
+	empty_v = lua_gettop(L);
 	for (i = 0; i < s->nclauses; i++) {
 		const sp_clause *c = &s->clauses[i];
 		const char *v, *why;
 		int vd;
 
 		lua_pushvalue(L, vfn);
-		push_clause(L, s, c);
+		push_clause(L, s, c, sec_v, empty_v);
 		lua_pushvalue(L, ct_v);
 		lua_pushvalue(L, src_v);
 		if (!sb_call(sb, 3, 2, err))

@@ -257,6 +257,12 @@ START_TEST(views_are_read_only)
 	ck_assert(!run_view("local t = ...\nlocal f, s = pairs(t)\ns.a = 5\n", &e, NULL));
 	ck_assert_ptr_nonnull(strstr(e.msg, "read-only"));
 	cg_err_clear(&e);
+	/* The iterator pairs returns takes the view as its state; handed a
+	 * plain table instead it is an error, not a way round the view. */
+	ck_assert(!run_view("local t = ...\nlocal f = pairs(t)\nreturn f({x = 1}, nil)\n", &e, NULL));
+	ck_assert_int_eq(e.line, 3);
+	ck_assert_ptr_nonnull(strstr(e.msg, "read-only view expected"));
+	cg_err_clear(&e);
 	ck_assert(!run_view("local t = ...\nsetmetatable(t, nil)\n", &e, NULL));
 	ck_assert_ptr_nonnull(strstr(e.msg, "protected metatable"));
 	cg_err_clear(&e);
@@ -268,6 +274,42 @@ START_TEST(views_are_read_only)
 	                   &e, &sb));
 	ck_assert_str_eq(lua_tostring(sb_lua(sb), -1), "a,list,nested 3 60 2 read-only");
 	sb_free(sb);
+}
+END_TEST
+
+/* A view put inside a table that is then made a view is kept as it is, not
+ * wrapped again: the selection shares one view of a section between all
+ * its clauses, and scripts may compare them. */
+START_TEST(views_inside_views_are_shared)
+{
+	cg_err e = { 0 };
+	char *path = tu_write(dir, "s.lua", "local a, b = ...\n"
+	                      "return tostring(a.sec == b.sec) .. ' ' .. a.sec.id .. ' ' .. #a.sec.list\n");
+	sb_sandbox *sb = sb_new(NULL, &e);
+	lua_State *L = sb_lua(sb);
+	int shared;
+
+	lua_newtable(L);
+	lua_pushliteral(L, "s1");
+	lua_setfield(L, -2, "id");
+	lua_createtable(L, 2, 0);
+	lua_pushinteger(L, 1);
+	lua_rawseti(L, -2, 1);
+	lua_pushinteger(L, 2);
+	lua_rawseti(L, -2, 2);
+	lua_setfield(L, -2, "list");
+	sb_readonly(L);
+	shared = lua_gettop(L);
+	for (int i = 0; i < 2; i++) {
+		lua_newtable(L);
+		lua_pushvalue(L, shared);
+		lua_setfield(L, -2, "sec");
+		sb_readonly(L);
+	}
+	ck_assert(sb_run_file(sb, path, 2, 1, &e));
+	ck_assert_str_eq(lua_tostring(L, -1), "true s1 2");
+	sb_free(sb);
+	g_free(path);
 }
 END_TEST
 
@@ -489,6 +531,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, syntax_error_names_line);
 	tcase_add_test(tc, bytecode_is_refused);
 	tcase_add_test(tc, views_are_read_only);
+	tcase_add_test(tc, views_inside_views_are_shared);
 	tcase_add_test(tc, allocation_failure_is_an_error_not_a_crash);
 	tcase_add_test(tc, string_metatable_leads_nowhere);
 	tcase_add_test(tc, memory_error_names_the_line);
