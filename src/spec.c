@@ -622,44 +622,49 @@ static int parse_conds(ctx *c, const sp_source *s, const ynode *m, const char *k
 static int parse_row(ctx *c, const sp_source *s, const sp_table *t, const ynode *n,
                      const char *label, char **out)
 {
-	char **tok;
-	size_t i, nt, off = 0;
-	int ok = 0;
+	const char *tok, *end;
+	size_t nt = 0;
 
 	if (n->type != YN_SCALAR)
 		return bad(c, n, "the row %s must be text such as \"○ - ○\"%s", label, "");
-	tok = g_strsplit(n->str, " ", -1);
-	nt = g_strv_length(tok);
-	for (i = 0; i < nt; i++) {
-		size_t v;
-		int col = n->col + (n->quoted ? 1 : 0) + util_utf8_cols(n->str, off);
+	/* Marks are separated by one space each: two spaces make an empty
+	 * mark, which is reported like any other unknown one. Scanned in
+	 * place, since a large source has tens of thousands of rows. */
+	for (tok = n->str; *n->str != '\0'; tok = end + 1) {
+		size_t v, len;
+		end = strchr(tok, ' ');
+		if (end == NULL)
+			end = tok + strlen(tok);
+		len = (size_t)(end - tok);
 		for (v = 0; v < s->nvocab; v++)
-			if (strcmp(tok[i], s->vocab[v].mark) == 0)
+			if (strncmp(tok, s->vocab[v].mark, len) == 0 && s->vocab[v].mark[len] == '\0')
 				break;
 		if (v == s->nvocab) {
+			/* The column of the bad mark, counted only now. */
+			int col = n->col + (n->quoted ? 1 : 0) +
+			          util_utf8_cols(n->str, (size_t)(tok - n->str));
 			GString *known = g_string_new(NULL);
 			for (v = 0; v < s->nvocab; v++)
 				g_string_append_printf(known, "%s%s", v ? " " : "", s->vocab[v].mark);
 			cg_err_set(c->err, CG_EINPUT, c->file, n->line, col,
-			           "'%s' in the row %s is not a mark of this source (marks: %s; separate marks by one space)",
-			           tok[i], label, known->str);
+			           "'%.*s' in the row %s is not a mark of this source (marks: %s; separate marks by one space)",
+			           (int)len, tok, label, known->str);
 			g_string_free(known, TRUE);
-			goto out;
+			return 0;
 		}
-		if (i < t->ncols)
-			out[i] = s->vocab[v].mark;
-		off += strlen(tok[i]) + 1;
+		if (nt < t->ncols)
+			out[nt] = s->vocab[v].mark;
+		nt++;
+		if (*end == '\0')
+			break;
 	}
 	if (nt != t->ncols) {
 		cg_err_set(c->err, CG_EINPUT, c->file, n->line, n->col,
 		           "the row %s has %zu marks; table '%s' has %zu columns", label, nt, t->id,
 		           t->ncols);
-		goto out;
+		return 0;
 	}
-	ok = 1;
-out:
-	g_strfreev(tok);
-	return ok;
+	return 1;
 }
 
 /* The marks of one table: a row, or a map class id -> row. */

@@ -1052,6 +1052,26 @@ START_TEST(err_row_double_space)
 }
 END_TEST
 
+START_TEST(err_row_empty_and_trailing_space)
+{
+	copy_shinagawa();
+	/* An empty row has no marks at all (not one empty mark). */
+	put_sg_1_2_3("  I: \"- - - ○ - - - - - -\"\n"
+	             "  II: \"\"\n"                             /* 7 */
+	             "  III: \"- - - ○ - - - - - -\"\n"
+	             "  IV: \"- - - ○ ○ ○ ○ ○ - -\"\n");
+	expect_fail("shinagawa", "clauses/sg-1-2-3.md", 7, 7,
+	            "the row of class II has 0 marks; table 'main' has 10 columns");
+	/* A trailing space leaves an empty eleventh mark, at its column. */
+	put_sg_1_2_3("  I: \"- - - ○ - - - - - -\"\n"
+	             "  II: \"- - - ○ - - - - - - \"\n"         /* 7: 7 + 1 + 20 */
+	             "  III: \"- - - ○ - - - - - -\"\n"
+	             "  IV: \"- - - ○ ○ ○ ○ ○ - -\"\n");
+	expect_fail("shinagawa", "clauses/sg-1-2-3.md", 7, 28,
+	            "'' in the row of class II is not a mark of this source");
+}
+END_TEST
+
 START_TEST(err_row_missing_class)
 {
 	copy_shinagawa();
@@ -1550,6 +1570,7 @@ static Suite *spec_suite(void)
 	tcase_add_test(tc, err_row_eleven_marks);
 	tcase_add_test(tc, err_row_unknown_mark);
 	tcase_add_test(tc, err_row_double_space);
+	tcase_add_test(tc, err_row_empty_and_trailing_space);
 	tcase_add_test(tc, err_row_missing_class);
 	tcase_add_test(tc, err_row_unknown_class);
 	tcase_add_test(tc, err_duplicate_clause_id);
