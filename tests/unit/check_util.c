@@ -1,12 +1,16 @@
 /* check_util.c: the small helpers of util.c: natural ordering of clause
  * numbers, did-you-mean suggestions, id checks, bounded text file reading
- * (BOM, CRLF, NUL, invalid UTF-8, size limit) and code point columns. */
+ * (BOM, CRLF, NUL, invalid UTF-8, size limit), code point columns and the
+ * streaming JSON writer (byte-identical to jansson's output it replaced). */
 #include <check.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
 
+#include <jansson.h>
+
 #include "err.h"
+#include "jsonw.h"
 #include "testutil.h"
 #include "util.h"
 
@@ -517,6 +521,67 @@ START_TEST(is_dir_file)
 }
 END_TEST
 
+/* jsonw writes what jansson's json_dumps(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
+ * wrote for the same values, escapes included: selection.json must not change
+ * by the switch, and tools that read it may compare bytes. */
+START_TEST(jsonw_matches_jansson)
+{
+	static const char *const texts[] = {
+		"", "plain", "日本語の条項（第1の1）", "quote \" backslash \\ slash /",
+		"tab\there\nnew line\r\n", "\b\f\x01\x1f\x7f end", "\xe2\x80\xa8 U+2028",
+	};
+	jw_writer w;
+	json_t *root = json_object(), *arr = json_array(), *empty_o = json_object(),
+	       *empty_a = json_array(), *inner = json_object();
+	char *a, *b;
+	size_t i;
+
+	jw_init(&w);
+	jw_open(&w, NULL, '{');
+	jw_str(&w, "version", "0.1");
+	json_object_set_new(root, "version", json_string("0.1"));
+	jw_str(&w, "absent", NULL); /* left out, as set_s left it out */
+	jw_open(&w, "texts", '[');
+	for (i = 0; i < G_N_ELEMENTS(texts); i++) {
+		jw_str(&w, NULL, texts[i]);
+		json_array_append_new(arr, json_string(texts[i]));
+	}
+	jw_close(&w);
+	json_object_set_new(root, "texts", arr);
+	jw_open(&w, "empty object", '{');
+	jw_close(&w);
+	json_object_set_new(root, "empty object", empty_o);
+	jw_open(&w, "empty list", '[');
+	jw_close(&w);
+	json_object_set_new(root, "empty list", empty_a);
+	jw_open(&w, "k\"ey\n", '{');
+	jw_int(&w, "n", -42);
+	jw_int(&w, "big", 9007199254740993LL);
+	jw_bool(&w, "yes", 1);
+	jw_bool(&w, "no", 0);
+	jw_close(&w);
+	json_object_set_new(inner, "n", json_integer(-42));
+	json_object_set_new(inner, "big", json_integer(9007199254740993LL));
+	json_object_set_new(inner, "yes", json_true());
+	json_object_set_new(inner, "no", json_false());
+	json_object_set_new(root, "k\"ey\n", inner);
+	jw_close(&w);
+	a = jw_finish(&w);
+	{
+		char *j = json_dumps(root, JSON_INDENT(2) | JSON_PRESERVE_ORDER);
+		b = g_strconcat(j, "\n", NULL);
+		free(j);
+	}
+	ck_assert_str_eq(a, b);
+	/* and the escapes are the ones JSON requires, not just jansson's */
+	ck_assert_ptr_nonnull(strstr(a, "\"\\b\\f\\u0001\\u001F\x7f end\""));
+	ck_assert_ptr_nonnull(strstr(a, "\"quote \\\" backslash \\\\ slash /\""));
+	json_decref(root);
+	g_free(a);
+	g_free(b);
+}
+END_TEST
+
 static Suite *util_suite(void)
 {
 	Suite *s = suite_create("util");
@@ -561,6 +626,7 @@ static Suite *util_suite(void)
 	tcase_add_checked_fixture(tc, setup, teardown);
 	tcase_add_test(tc, utf8_cols);
 	tcase_add_test(tc, is_dir_file);
+	tcase_add_test(tc, jsonw_matches_jansson);
 	suite_add_tcase(s, tc);
 	return s;
 }

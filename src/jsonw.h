@@ -1,0 +1,40 @@
+/* jsonw.h: a streaming JSON writer for the large outputs (selection.json,
+ * `select --format json`). It writes what jansson's json_dumps writes with
+ * JSON_INDENT(2) | JSON_PRESERVE_ORDER, byte for byte, without building a
+ * tree of objects first: with thousands of clauses the tree (a hash table
+ * per object) cost more than the rest of the file's rendering. Strings must
+ * be valid UTF-8 (every loaded text is validated at load).
+ *
+ *   jw_writer w;
+ *   jw_init(&w);
+ *   jw_open(&w, NULL, '{');  jw_str(&w, "id", "a");  jw_close(&w);
+ *   char *json = jw_finish(&w);   (g_free; ends with a newline)
+ */
+#ifndef CG_JSONW_H
+#define CG_JSONW_H
+
+#include <glib.h>
+
+#define JW_MAX_DEPTH 32
+
+typedef struct {
+	GString *out;
+	int depth;
+	char close[JW_MAX_DEPTH];  /* '}' or ']' of each open container */
+	int empty[JW_MAX_DEPTH];   /* nothing written in it yet */
+} jw_writer;
+
+void jw_init(jw_writer *w);
+/* Opens an object ('{') or array ('['), as the member `key` of the object
+ * it is in (NULL in an array or at the top). */
+void jw_open(jw_writer *w, const char *key, char kind);
+void jw_close(jw_writer *w);
+/* Members; jw_str writes nothing when `v` is NULL (jansson's callers here
+ * left such keys out). */
+void jw_str(jw_writer *w, const char *key, const char *v);
+void jw_int(jw_writer *w, const char *key, long long v);
+void jw_bool(jw_writer *w, const char *key, int v);
+/* The text, with a final newline; the writer is spent. */
+char *jw_finish(jw_writer *w);
+
+#endif
