@@ -38,7 +38,8 @@ int sb_call(sb_sandbox *sb, int nargs, int nresults, cg_err *err);
 
 /* Replaces the table on top of the stack by a read-only view of it, nested
  * tables included: writes raise an error naming the script line, pairs, ipairs
- * and # work, and the underlying table cannot be reached. */
+ * and # work, and the underlying table cannot be reached. A view (on top, or
+ * nested) is left as it is, so one view can be shared by many others. */
 void sb_readonly(lua_State *L);
 
 /* Bytes currently allocated and the most ever allocated, for tests. */
