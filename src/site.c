@@ -159,12 +159,15 @@ static void link(GString *o, const char *href, const char *text)
 	g_string_append(o, "</a>");
 }
 
-/* True for a URL that leaves the site: a scheme or a network path. */
+/* True for a URL that leaves the site: a scheme, a network path, or a path
+ * from the server's root (the site may be served from any directory, and
+ * site.h promises relative links only: check_site's odd source had
+ * [x](/etc/passwd) come out as href="/etc/passwd"). */
 static int is_external(const char *url)
 {
 	const char *p = url;
 
-	if (url[0] == '/' && url[1] == '/')
+	if (url[0] == '/')
 		return 1;
 	while (g_ascii_isalnum(*p) || *p == '+' || *p == '-' || *p == '.')
 		p++;
@@ -187,7 +190,12 @@ static void markdown(GString *o, const char *md)
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		n = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_LINK &&
+		/* Images too: an <img> from elsewhere is loaded with the page
+		 * (check_site's odd source had ![図](https://…) come out as
+		 * <img src="https://…">); it becomes its alt text and address. */
+		if (ev == CMARK_EVENT_ENTER &&
+		    (cmark_node_get_type(n) == CMARK_NODE_LINK ||
+		     cmark_node_get_type(n) == CMARK_NODE_IMAGE) &&
 		    is_external(cmark_node_get_url(n)))
 			g_ptr_array_add(links, n);
 	}
@@ -1087,14 +1095,18 @@ static int page_combo(site_ctx *x, const char *dir, const site_combo *m, cg_err 
 		g_string_append(o, "<p>");
 		esc(o, W(x, "sel.none"));
 		g_string_append(o, "</p>\n");
+	} else {
+		/* Only with rows: a selection that takes nothing had an empty
+		 * <tbody>, which tidy reports ("trimming empty <tbody>"), and
+		 * sel.none already says so (check_site's odd source, class II). */
+		g_string_append(o, "<div class=\"wide\"><table class=\"sel\" id=\"selection\">\n");
+		sel_head(o, x, m);
+		g_string_append(o, "<tbody>\n");
+		for (i = 0; i < m->sel->n; i++)
+			if (sel_in_documents(m->sel->items[i].verdict))
+				sel_row(o, x, m, i, 1);
+		g_string_append(o, "</tbody>\n</table></div>\n");
 	}
-	g_string_append(o, "<div class=\"wide\"><table class=\"sel\" id=\"selection\">\n");
-	sel_head(o, x, m);
-	g_string_append(o, "<tbody>\n");
-	for (i = 0; i < m->sel->n; i++)
-		if (sel_in_documents(m->sel->items[i].verdict))
-			sel_row(o, x, m, i, 1);
-	g_string_append(o, "</tbody>\n</table></div>\n");
 	if (n[V_NOT_APPLICABLE] > 0) {
 		g_string_append(o, "<details class=\"excluded\">\n<summary>");
 		esc(o, W(x, "sel.excluded"));

@@ -5,11 +5,16 @@
 #include <check.h>
 #include <cmark.h>
 #include <glib.h>
+#include <glib/gstdio.h>
+#include <stdio.h>
+#include <stdlib.h>
 #include <string.h>
 
 #include "doc.h"
+#include "err.h"
 #include "labels.h"
 #include "number.h"
+#include "out.h"
 #include "render.h"
 #include "testutil.h"
 #include "tmpl.h"
@@ -35,7 +40,8 @@ START_TEST(labels_follow_koyobun)
 		const char *want;
 	} cases[] = { { 0, 1, "第1" }, { 0, 12, "第12" }, { 1, 3, "3" }, { 2, 2, "(2)" },
 		      { 3, 1, "ア" }, { 3, 6, "カ" }, { 3, 46, "ン" }, { 3, 47, "(47)" },
-		      { 4, 2, "(イ)" }, { 5, 4, "(4)" } };
+		      { 4, 2, "(イ)" }, { 4, 46, "(ン)" }, { 4, 47, "(47)" }, { 5, 4, "(4)" },
+		      { 9, 12, "(12)" }, { 3, 0, "(0)" }, { 4, 0, "(0)" } };
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -318,6 +324,374 @@ START_TEST(provenance_and_reproducible_date)
 }
 END_TEST
 
+/* ---- a source of our own, built through a root of our own ---- */
+
+typedef struct {
+	const char *rel, *text;
+} fixture;
+
+/* odd: sections five deep, parties, and appendices of unusual shapes
+ * (columns without id or name, a name that is not text, values that are
+ * maps, items that are not a list, no rows, columns that are not a list).
+ * bare: no classes, categories, tables or parties. */
+static const fixture odd_files[] = {
+	{ "specs/odd/source.yaml",
+	  "id: odd\ntitle: 奇妙な基準\npublisher: 例示市\nversion: \"1\"\n"
+	  "seed: {file: x.txt, lines: [1, 50]}\n"
+	  "classes:\n  - {id: I, name: 分類Ⅰ}\n"
+	  "categories:\n  - {id: dev, name: 開発}\n"
+	  "marks: {\"○\": required, \"-\": not-applicable}\n"
+	  "parties: {orderer: 市, vendor: 受託者}\n"
+	  "sections:\n"
+	  "  - {id: \"1\", number: \"1\", title: 総則, seed_lines: [1, 1]}\n"
+	  "  - {id: \"1-1\", number: \"1-1\", title: 細則, parent: \"1\", seed_lines: [2, 2]}\n"
+	  "  - {id: \"1-1-1\", number: \"1-1-1\", title: 細目, parent: \"1-1\", seed_lines: [3, 3]}\n"
+	  "  - {id: \"1-1-1-1\", number: \"1-1-1-1\", title: 小目, parent: \"1-1-1\", seed_lines: [4, 4]}\n"
+	  "  - {id: \"1-1-1-1-1\", number: \"1-1-1-1-1\", title: 微目, parent: \"1-1-1-1\", seed_lines: [5, 5]}\n" },
+	{ "specs/odd/clauses/odd-1.md",
+	  "---\nid: odd-1\nnumber: \"1\"\nsection: \"1\"\ntitle: 'links, \"quotes\"'\n"
+	  "marks: {I: \"○\"}\nappendices: [app-a, app-b, app-c, app-d]\nseed_lines: [10, 12]\n---\n"
+	  "市は`code`を示す。\n" },
+	{ "specs/odd/clauses/odd-2.md",
+	  "---\nid: odd-2\nnumber: \"1\"\nsection: \"1-1-1-1-1\"\nmarks: {I: \"○\"}\n"
+	  "seed_lines: [20, 20]\n---\n受託者は市に報告する。\n" },
+	{ "specs/odd/clauses/odd-3.md",
+	  "---\nid: odd-3\nnumber: \"2\"\nsection: \"1\"\nmarks: {I: \"○\"}\n"
+	  "seed_lines: [21, 21]\n---\n除かれる条項。\n" },
+	{ "specs/odd/appendices/app-a.md",
+	  "---\nid: app-a\ntitle: 別紙A\nseed_lines: [30, 30]\n"
+	  "columns:\n"
+	  "  - {id: name, name: 名称}\n"
+	  "  - {id: desc, name: 説明}\n"
+	  "  - {id: level}\n"
+	  "  - {name: 無名}\n"
+	  "  - {id: memo, name: 備考}\n"
+	  "  - {id: extra, name: [列]}\n"
+	  "rows:\n"
+	  "  - {name: 甲, desc: 説明甲, level: 高, memo: 注, extra: 値,"
+	  " items: [{name: 甲1, desc: {x: 1}}]}\n"
+	  "  - {name: 丙, items: 一つ}\n"
+	  "---\n別紙Aの本文。\n" },
+	{ "specs/odd/appendices/app-b.md",
+	  "---\nid: app-b\ntitle: 別紙B\nseed_lines: [31, 31]\ncolumns: [{id: name, name: 名称}]\n"
+	  "---\n別紙Bの本文。\n" },
+	{ "specs/odd/appendices/app-c.md",
+	  "---\nid: app-c\ntitle: 別紙C\nseed_lines: [32, 32]\ncolumns: 名称\n---\n別紙Cの本文。\n" },
+	{ "specs/odd/appendices/app-d.md",
+	  "---\nid: app-d\ntitle: 別紙D\nseed_lines: [33, 33]\n---\n別紙Dの本文。\n" },
+	{ "specs/bare/source.yaml",
+	  "id: bare\ntitle: 素の基準\npublisher: 例示町\nversion: \"2\"\n"
+	  "seed: {file: y.txt, lines: [1, 2]}\n"
+	  "sections:\n  - {id: \"1\", number: \"1\", title: 全般, seed_lines: [1, 1]}\n" },
+	{ "specs/bare/clauses/b-1.md",
+	  "---\nid: b-1\nnumber: \"1\"\nsection: \"1\"\nseed_lines: [2, 2]\n---\n"
+	  "受託者は市に報告する。\n" },
+	{ NULL, NULL }
+};
+
+/* tmp/root: templates/ and lua/ copied, the sources above. Returns the
+ * path (g_free). */
+static char *odd_root(void)
+{
+	char *root = g_build_filename(tmp, "root", NULL);
+	char *p = g_build_filename(root, "templates", NULL);
+	const fixture *f;
+
+	tu_copytree("templates", p);
+	g_free(p);
+	p = g_build_filename(root, "lua", NULL);
+	tu_copytree("lua", p);
+	g_free(p);
+	for (f = odd_files; f->rel != NULL; f++)
+		g_free(tu_write(root, f->rel, f->text));
+	return root;
+}
+
+/* Builds the contract `yaml` (id t) with --root `root` (HTML and Markdown
+ * only) and returns out/t/FILE (g_free) or NULL; *r gets the run. */
+static char *built_in(const char *root, const char *yaml, const char *file, tu_run *r)
+{
+	char *c = tu_write(tmp, "c.yaml", yaml);
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *p = g_build_filename(out, "t", file, NULL);
+	char *text = NULL;
+
+	out_remove_tree(out);
+	*r = tu_cli("build", "--root", root, "--formats", "html,md", "-o", out, c, NULL);
+	g_file_get_contents(p, &text, NULL, NULL);
+	g_free(p);
+	g_free(out);
+	g_free(c);
+	return text;
+}
+
+#define ck_has(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "missing: %s", (needle))
+
+/* Sections five deep number 第1, 1, (1), ア, (ア) and a clause below them
+ * (1); a template's {{clause:ID}} prints the full 公用文 reference, or
+ * （該当なし） for a clause the contract leaves out; Markdown headings stop
+ * at ######. */
+START_TEST(deep_sections_number_in_koyobun_style)
+{
+	char *root = odd_root();
+	tu_run r;
+	char *md, *html;
+
+	g_free(tu_write(root, "templates/odd/annex.md",
+	                "# 特記事項\n\n深い条項は{{clause:odd-2}}、除いた条項は{{clause:odd-3}}、"
+	                "最初の条項は{{clause:odd-1}}。\n{{body}}{{appendices}}"));
+	md = built_in(root, "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n"
+	                    "choices:\n  exclude: [odd-3]\n",
+	              "annex.md", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_has(r.err, "(2 required, 0 optional, 0 included of 3)");
+	tu_run_free(&r);
+	ck_assert_ptr_nonnull(md);
+	ck_has(md, "深い条項は第1の2(1)ア(ア)(1)、除いた条項は（該当なし）、最初の条項は第1の1。");
+	/* The clause of section 1 comes before its subsection and shares its
+	 * numbering; the excluded one leaves no gap. */
+	ck_has(md, "\n## 第1　総則\n\n1　**links, \"quotes\"**\n\n市は`code`を示す。\n");
+	ck_has(md, "\n### 2　細則\n\n#### (1)　細目\n\n##### ア　小目\n\n###### (ア)　微目\n\n"
+	           "(1)　受託者は市に報告する。\n");
+	ck_assert_ptr_null(strstr(md, "除かれる条項"));
+	g_free(md);
+	html = built_in(root, "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n",
+	                "annex.html", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_has(html, "<h6><span class=\"num\">(ア)</span>微目</h6>");
+	ck_has(html, "<section class=\"sec depth-4\" id=\"sec-1-1-1-1-1\">");
+	ck_has(html, "<div class=\"clause depth-5\" id=\"odd-2\">\n<span class=\"num\">(1)</span>");
+	/* With odd-3 in, it is 2 and section 1-1 moves to 3. */
+	ck_has(html, "<div class=\"clause depth-1\" id=\"odd-3\">\n<span class=\"num\">2</span>");
+	ck_has(html, "<h3><span class=\"num\">3</span>細則</h3>");
+	g_free(html);
+	g_free(root);
+}
+END_TEST
+
+/* An appendix's table takes any shape its front matter gives: a column
+ * without an id stays empty, one without a name has an empty header (and
+ * no "name: " in Markdown), values that are not text are left out, items
+ * that are not a list are no sub-rows; without rows the table is empty
+ * and with columns that are not a list, or none, there is none. */
+START_TEST(appendix_tables_of_any_shape)
+{
+	char *root = odd_root();
+	const char *yaml = "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n";
+	tu_run r;
+	char *html = built_in(root, yaml, "annex.html", &r), *md, *c;
+
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_has(html, "<thead><tr><th>名称</th><th>説明</th><th></th><th>無名</th><th>備考</th>"
+	             "<th></th></tr></thead>\n<tbody>\n"
+	             "<tr class=\"level-0\"><td>甲</td><td>説明甲</td><td>高</td><td></td>"
+	             "<td>注</td><td>値</td></tr>\n"
+	             "<tr class=\"level-1\"><td>甲1</td><td></td><td></td><td></td><td></td>"
+	             "<td></td></tr>\n"
+	             "<tr class=\"level-0\"><td>丙</td><td></td><td></td><td></td><td></td>"
+	             "<td></td></tr>\n</tbody>");
+	/* No rows: the header only (whether an empty <tbody> follows is the
+	 * back-end's choice). */
+	c = strstr(html, "<h2>別紙B</h2>\n<p>別紙Bの本文。</p>\n<table>\n<thead><tr><th>名称</th></tr>"
+	                 "</thead>\n");
+	ck_assert_ptr_nonnull(c);
+	{
+		char *sec = g_strndup(c, (gsize)(strstr(c, "</section>") - c));
+		ck_assert_ptr_null(strstr(sec, "<tr class=\"level-"));
+		g_free(sec);
+	}
+	c = strstr(html, "id=\"app-app-c\"");
+	ck_assert_ptr_nonnull(c);
+	ck_has(c, "<h2>別紙C</h2>\n<p>別紙Cの本文。</p>\n</section>");
+	ck_assert_ptr_null(strstr(c, "<table>"));
+	ck_has(c, "<section class=\"appendix\" id=\"app-app-d\">\n<h2>別紙D</h2>\n<p>別紙Dの本文。</p>\n"
+	          "</section>");
+	g_free(html);
+	md = built_in(root, yaml, "annex.md", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_has(md, "\n## 別紙A\n\n別紙Aの本文。\n\n- 甲 / 説明甲 / 高 / 備考: 注 / 値\n  - 甲1\n- 丙\n"
+	           "\n## 別紙B\n\n別紙Bの本文。\n\n\n## 別紙C\n\n別紙Cの本文。\n\n"
+	           "\n## 別紙D\n\n別紙Dの本文。\n\n\n---");
+	g_free(md);
+	g_free(root);
+}
+END_TEST
+
+/* Only the party the contract renames is substituted: the same name as the
+ * source's changes nothing, and a source without party words has nothing
+ * to substitute (the contract's names still fill the template). */
+START_TEST(only_renamed_parties_are_substituted)
+{
+	char *root = odd_root();
+	const char *base = "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n";
+	char *yaml, *md;
+	tu_run r;
+
+	yaml = g_strconcat(base, "parties: {orderer: 市, vendor: 乙}\n", NULL);
+	md = built_in(root, yaml, "annex.md", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_has(md, "(1)　乙は市に報告する。");
+	ck_has(md, "（以下「市」という。）");
+	g_free(md);
+	g_free(yaml);
+	yaml = g_strconcat(base, "parties: {orderer: 甲, vendor: 受託者}\n", NULL);
+	md = built_in(root, yaml, "annex.md", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_has(md, "(1)　受託者は甲に報告する。");
+	ck_has(md, "1　**links, \"quotes\"**\n\n甲は`code`を示す。");
+	g_free(md);
+	g_free(yaml);
+	md = built_in(root, "id: t\ntitle: 試験\nsource: bare\nparties: {orderer: 甲, vendor: 乙}\n",
+	              "annex.md", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_has(md, "\n## 第1　全般\n\n1　受託者は市に報告する。\n");
+	ck_has(md, "（以下「甲」という。）");
+	ck_has(md, "\n乙は、本契約の履行にあたり、素の基準に基づく");
+	g_free(md);
+	g_free(root);
+}
+END_TEST
+
+/* Quotes and apostrophes are escaped in HTML; a line break in a contract's
+ * title stays inside its Markdown line. */
+START_TEST(quotes_and_line_breaks_in_contract_text)
+{
+	const char *yaml = "id: t\ntitle: \"試験 \\\"引用\\\" と 'アポ'\\n二行目\"\nsource: shinagawa\n"
+	                   "category: dc\nclass: I\n";
+	char *html = built(yaml, "annex.html", NULL), *md = built(yaml, "annex.md", NULL);
+
+	ck_assert_ptr_nonnull(html);
+	ck_assert_ptr_nonnull(md);
+	ck_has(html, "<dd>試験 &quot;引用&quot; と &#39;アポ&#39;\n二行目</dd>");
+	ck_has(md, "- 件名: 試験 \"引用\" と 'アポ' 二行目\n");
+	g_free(html);
+	g_free(md);
+}
+END_TEST
+
+/* Faults in templates/labels.yaml stop a build at their line and column. */
+START_TEST(broken_labels_are_located)
+{
+	static const struct {
+		const char *text;
+		int status;
+		const char *msg;
+	} cases[] = {
+		{ "spec: 【必須】\nannex: {optional: a, included: b, announced-optional: c, not-contracted: d}\n",
+		  1, "templates/labels.yaml:1:7: error: 'spec' must be a map of marker texts" },
+		{ "annex: {optional: a, included: b, announced-optional: c, not-contracted: d}\n", 1,
+		  "templates/labels.yaml:1:1: error: 'spec' must be a map of marker texts" },
+		{ "spec: {required: a, optional: b, included: c, not-announced: d}\nannex:\n"
+		  "  optional: [a]\n  included: b\n  announced-optional: c\n  not-contracted: d\n",
+		  1, "templates/labels.yaml:3:13: error: 'annex' needs the text for 'optional'" },
+		{ "spec: {required: a, optional: b, included: c, not-announced: d}\nannex:\n"
+		  "  optional: a\n  announced-optional: c\n  not-contracted: d\n",
+		  1, "templates/labels.yaml:3:3: error: 'annex' needs the text for 'included'" },
+		{ "spec: {required: a, optional: b, included: c, not-announced: d, requird: x}\n"
+		  "annex: {optional: a, included: b, announced-optional: c, not-contracted: d}\n",
+		  1, "templates/labels.yaml:1:65: error: unknown key 'requird' in spec (did you mean "
+		     "'required'?)" },
+		{ "spec: {required: a, optional: b, included: c, not-announced: d}\n"
+		  "annex: {optional: a, included: b, announced-optional: c, not-contracted: d}\n"
+		  "notes: x\n",
+		  1, "templates/labels.yaml:3:1: error: unknown key 'notes' in labels.yaml" },
+		{ "spec: [\n", 1, "templates/labels.yaml:2:1: error: YAML: " },
+		{ NULL, 3, "templates/labels.yaml:1:1: error: cannot open: No such file or directory" },
+	};
+	char *root = odd_root();
+	char *labels = g_build_filename(root, "templates", "labels.yaml", NULL);
+	char *out = g_build_filename(tmp, "out", "t", NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		tu_run r;
+		char *text, *want = g_strconcat(root, "/", cases[i].msg, NULL);
+		if (cases[i].text)
+			ck_assert(g_file_set_contents(labels, cases[i].text, -1, NULL));
+		else
+			g_unlink(labels);
+		text = built_in(root, "id: t\ntitle: 試験\nsource: bare\n", "annex.md", &r);
+		ck_assert_msg(r.status == cases[i].status, "case %zu: exit %d: %s", i, r.status, r.err);
+		ck_assert_msg(strstr(r.err, want) != NULL, "case %zu: want '%s' in: %s", i, want,
+		              r.err);
+		ck_assert_ptr_null(text);
+		ck_assert(!g_file_test(out, G_FILE_TEST_EXISTS));
+		tu_run_free(&r);
+		g_free(want);
+	}
+	g_free(out);
+	g_free(labels);
+	g_free(root);
+}
+END_TEST
+
+/* The longest word wins: a protected word shorter than a party word does
+ * not shield it, and a vendor word that starts with the orderer's word is
+ * the vendor. Without protected words or a vendor rename only the orderer
+ * changes. */
+START_TEST(substitution_takes_the_longest_word)
+{
+	static const char *const ord[] = { "区", "発注者", NULL },
+	                         *const ven[] = { "区内事業者", "受託者", NULL },
+	                         *const prot[] = { "受託", "発注", NULL };
+	num_terms t = { ord, "甲", ven, "乙", prot };
+	char *s = num_substitute("区内事業者は受託業務を区に報告し、受託者は区の承認を得る。"
+	                         "発注者は発注書を出す。",
+	                         &t);
+
+	ck_assert_str_eq(s, "乙は受託業務を甲に報告し、乙は甲の承認を得る。甲は発注書を出す。");
+	g_free(s);
+	t.protect = NULL;
+	t.to_vendor = NULL;
+	s = num_substitute("区内事業者は区に報告する。", &t);
+	ck_assert_str_eq(s, "甲内事業者は甲に報告する。");
+	g_free(s);
+}
+END_TEST
+
+/* The first error is kept (later ones are its consequences); printing
+ * places a missing position at 1:1, an error without a file has none; a
+ * NULL or empty record is harmless. */
+START_TEST(errors_keep_the_first_cause)
+{
+	cg_err e = { 0 };
+	char *buf = NULL;
+	size_t len = 0;
+	FILE *fp;
+
+	ck_assert(!cg_err_isset(&e));
+	ck_assert(!cg_err_isset(NULL));
+	cg_err_set(NULL, CG_EINPUT, "x", 1, 1, "ignored");
+	cg_err_clear(NULL);
+	cg_err_set(&e, CG_EINPUT, "a.yaml", 0, 0, "first %d", 1);
+	cg_err_set(&e, CG_ESYS, "b.yaml", 3, 4, "second");
+	ck_assert(cg_err_isset(&e));
+	ck_assert_int_eq(e.kind, CG_EINPUT);
+	ck_assert_str_eq(e.file, "a.yaml");
+	ck_assert_str_eq(e.msg, "first 1");
+	fp = open_memstream(&buf, &len);
+	cg_err_print(&e, fp);
+	cg_err_clear(&e);
+	cg_err_print(&e, fp); /* nothing */
+	cg_err_set(&e, CG_EUSAGE, NULL, 0, 0, "no file");
+	cg_err_print(&e, fp);
+	fclose(fp);
+	ck_assert_str_eq(buf, "a.yaml:1:1: error: first 1\nclausegen: error: no file\n");
+	free(buf);
+	cg_err_clear(&e);
+	ck_assert(!cg_err_isset(&e));
+	ck_assert_ptr_null(e.msg);
+	doc_free(NULL);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("doc");
@@ -335,6 +709,13 @@ static Suite *suite(void)
 	tcase_add_test(tc, template_errors_are_located);
 	tcase_add_test(tc, check_reports_a_broken_template);
 	tcase_add_test(tc, provenance_and_reproducible_date);
+	tcase_add_test(tc, deep_sections_number_in_koyobun_style);
+	tcase_add_test(tc, appendix_tables_of_any_shape);
+	tcase_add_test(tc, only_renamed_parties_are_substituted);
+	tcase_add_test(tc, quotes_and_line_breaks_in_contract_text);
+	tcase_add_test(tc, broken_labels_are_located);
+	tcase_add_test(tc, substitution_takes_the_longest_word);
+	tcase_add_test(tc, errors_keep_the_first_cause);
 	suite_add_tcase(s, tc);
 	return s;
 }

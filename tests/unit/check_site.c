@@ -666,6 +666,677 @@ START_TEST(export_csv_quotes_and_counts)
 }
 END_TEST
 
+/* ---- a small source with unusual but valid features ---- */
+
+typedef struct {
+	const char *rel, *text;
+} fixture;
+
+/* odd: two classes, two categories, a second table that is neither the
+ * select nor the spec table, sections five deep, references of every
+ * shape, conditions on two attributes, two appendices, and clause bodies
+ * with links and images of every kind. */
+static const fixture odd_source[] = {
+	{ "odd/source.yaml",
+	  "id: odd\n"
+	  "title: 奇妙な基準\n"
+	  "publisher: 例示市\n"
+	  "version: \"1\"\n"
+	  "seed: {file: x.txt, lines: [1, 50]}\n"
+	  "classes:\n  - {id: I, name: 分類Ⅰ}\n  - {id: II, name: 分類Ⅱ}\n"
+	  "categories:\n  - {id: dev, name: 開発}\n  - {id: dc, name: データセンター}\n"
+	  "tables:\n"
+	  "  - {id: main, title: 主表, columns: [dev, dc]}\n"
+	  "  - {id: extra, title: 補表, columns: [dc]}\n"
+	  "marks: {\"○\": required, \"△\": optional, \"-\": not-applicable}\n"
+	  "attributes:\n"
+	  "  - {id: web, name: ウェブ, type: bool}\n"
+	  "  - {id: hosting, name: 設置, type: enum, values: [onprem, cloud]}\n"
+	  "parties: {orderer: 市, vendor: 受託者}\n"
+	  "sections:\n"
+	  "  - {id: \"1\", number: \"1\", title: 総則, seed_lines: [1, 1]}\n"
+	  "  - {id: \"1-1\", number: \"1-1\", title: 細則, parent: \"1\", seed_lines: [2, 2]}\n"
+	  "  - {id: \"1-1-1\", number: \"1-1-1\", title: 細目, parent: \"1-1\", seed_lines: [3, 3]}\n"
+	  "  - {id: \"1-1-1-1\", number: \"1-1-1-1\", title: 小目, parent: \"1-1-1\", seed_lines: [4, 4]}\n"
+	  "  - {id: \"1-1-1-1-1\", number: \"1-1-1-1-1\", title: 微目, parent: \"1-1-1-1\", seed_lines: [5, 5]}\n"
+	  "preamble: |\n  この基準は[外部の例](https://example.org/intro)に倣う。\n" },
+	{ "odd/clauses/odd-1.md",
+	  "---\n"
+	  "id: odd-1\n"
+	  "number: \"1\"\n"
+	  "section: \"1\"\n"
+	  "title: 'links, \"quotes\"'\n"
+	  "marks:\n"
+	  "  main: {I: \"○ △\", II: \"- -\"}\n"
+	  "  extra: {I: \"○\", II: \"-\"}\n"
+	  "when: {web: true, hosting: [onprem, cloud]}\n"
+	  "references:\n"
+	  "  - 平文の参考\n"
+	  "  - {label: 指針, url: \"https://example.org/guide\", note: 第3版}\n"
+	  "  - {label: 手引, url: \"https://example.org/manual\"}\n"
+	  "appendices: [app-a, app-b]\n"
+	  "seed_lines: [10, 12]\n"
+	  "---\n"
+	  "市は[外部](https://example.org/x)と<https://example.org/auto>と[別項](clause-odd-2.html)"
+	  "と[網](//cdn.example.org/y)と[管](svn+ssh://h.example/r)と[上](#top)を示す。"
+	  "受託者は`code`を使う。\n" },
+	{ "odd/clauses/odd-2.md",
+	  "---\n"
+	  "id: odd-2\n"
+	  "number: \"1\"\n"
+	  "section: \"1-1-1-1-1\"\n"
+	  "marks:\n"
+	  "  main: {I: \"○ ○\", II: \"- -\"}\n"
+	  "  extra: {I: \"○\", II: \"-\"}\n"
+	  "seed_lines: [20, 20]\n"
+	  "---\n"
+	  "受託者は市に報告する。\n" },
+	{ "odd/clauses/odd-3.md",
+	  "---\n"
+	  "id: odd-3\n"
+	  "number: \"2\"\n"
+	  "section: \"1\"\n"
+	  "marks:\n"
+	  "  main: {I: \"○ ○\", II: \"- -\"}\n"
+	  "  extra: {I: \"○\", II: \"-\"}\n"
+	  "unless: {hosting: cloud}\n"
+	  "seed_lines: [21, 21]\n"
+	  "---\n"
+	  "図 ![配置図](https://example.org/fig.png) と [根](/etc/passwd) と "
+	  "[*強調*](https://example.org/em) と [](https://example.org/empty) と "
+	  "[https://example.org/c`x`](https://example.org/c) と [j](javascript:alert(1)) と "
+	  "![相対](fig.png)。\n" },
+	{ "odd/appendices/app-a.md",
+	  "---\nid: app-a\ntitle: 別紙A\nseed_lines: [30, 30]\n"
+	  "columns: [{id: name, name: 名称}]\nrows: [{name: 甲}]\n---\n別紙Aの本文。\n" },
+	{ "odd/appendices/app-b.md",
+	  "---\nid: app-b\ntitle: 別紙B\nseed_lines: [31, 31]\n---\n別紙Bの本文。\n" },
+	{ NULL, NULL }
+};
+
+/* tiny: no classes, no categories, no tables: one page "all". */
+static const fixture tiny_source[] = {
+	{ "tiny/source.yaml",
+	  "id: tiny\ntitle: 小さな基準\npublisher: 例示町\nversion: \"2\"\n"
+	  "seed: {file: y.txt, lines: [1, 2]}\n"
+	  "sections:\n  - {id: \"1\", number: \"1\", title: 全般, seed_lines: [1, 1]}\n" },
+	{ "tiny/clauses/t-1.md",
+	  "---\nid: t-1\nnumber: \"1\"\nsection: \"1\"\nverdict: optional\nseed_lines: [2, 2]\n---\n"
+	  "記録を残す。\n" },
+	{ NULL, NULL }
+};
+
+static void write_fixture(const char *dir, const fixture *f)
+{
+	for (; f->rel != NULL; f++)
+		g_free(tu_write(dir, f->rel, f->text));
+}
+
+static char *page_of(const char *site, const char *src, const char *name)
+{
+	char *p = g_build_filename(site, src, name, NULL), *html = slurp(p);
+
+	g_free(p);
+	return html;
+}
+
+#define ck_has(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) != NULL, "missing: %s", (needle))
+#define ck_lacks(hay, needle) \
+	ck_assert_msg(strstr((hay), (needle)) == NULL, "unexpected: %s", (needle))
+
+/* Markdown in clause bodies and the preamble: links and images that leave
+ * the site become their text and address, relative ones stay links; the
+ * clause page lists references, conditions and the marks of both tables;
+ * a class x category that takes nothing says so. Every page is well-formed
+ * with relative URLs only. */
+START_TEST(publish_odd_source_pages)
+{
+	char *specs = g_build_filename(tmp, "specs", NULL);
+	char *site = g_build_filename(tmp, "site", NULL);
+	char *html, *ids;
+	tu_run r;
+
+	write_fixture(specs, odd_source);
+	r = tu_cli("publish", "--specs", specs, "--source", "odd", "--formats", "html", "-o", site,
+	           NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_has(r.err, "(1 source)");
+	tu_run_free(&r);
+	{
+		GDir *d;
+		const char *n;
+		char *dir = g_build_filename(site, "odd", NULL), *p;
+		int pages = 0;
+		d = g_dir_open(dir, 0, NULL);
+		ck_assert(d != NULL);
+		while ((n = g_dir_read_name(d)) != NULL)
+			if (g_str_has_suffix(n, ".html")) {
+				p = g_build_filename(dir, n, NULL);
+				check_page(p);
+				g_free(p);
+				pages++;
+			}
+		g_dir_close(d);
+		/* index, matrix, 3 clauses, 2 x 2 selections */
+		ck_assert_int_eq(pages, 9);
+		p = g_build_filename(dir, "guideline.pdf", NULL);
+		ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+		g_free(p);
+		g_free(dir);
+		p = g_build_filename(site, "index.html", NULL);
+		check_page(p);
+		g_free(p);
+	}
+
+	html = page_of(site, "odd", "clause-odd-1.html");
+	ck_has(html, "<h1><span class=\"num\">1</span> links, &quot;quotes&quot;</h1>");
+	ck_has(html, "市は外部（https://example.org/x）と");
+	ck_has(html, "とhttps://example.org/autoと"); /* an autolink: the address once */
+	ck_lacks(html, "auto（");
+	ck_has(html, "<a href=\"clause-odd-2.html\">別項</a>");
+	ck_has(html, "と網（//cdn.example.org/y）と");
+	ck_has(html, "と管（svn+ssh://h.example/r）と");
+	ck_has(html, "<a href=\"#top\">上</a>");
+	ck_has(html, "受託者は<code>code</code>を使う。");
+	ck_has(html, "<ul class=\"refs\">\n<li>平文の参考</li>\n"
+	             "<li>指針 <code class=\"url\">https://example.org/guide</code> — 第3版</li>\n"
+	             "<li>手引 <code class=\"url\">https://example.org/manual</code></li>\n</ul>");
+	ck_has(html, "<li>ウェブ（<code>web</code>）: <code>true</code></li>");
+	ck_has(html, "<li>設置（<code>hosting</code>）: <code>onprem</code>, <code>cloud</code></li>");
+	ck_has(html, "<h2>別紙</h2>\n<ul>\n<li>別紙A</li>\n<li>別紙B</li>\n</ul>");
+	/* The select table is named as such; the other one has no role. */
+	ck_has(html, "<caption>主表 （判定に用いる表・契約）</caption>");
+	ck_has(html, "<caption>補表 </caption>");
+	ck_has(html, "<tr><th scope=\"row\">分類Ⅰ</th><td class=\"m m-required\">○</td>"
+	             "<td class=\"m m-optional\">△</td></tr>");
+	ck_has(html, "<dd><code>specs/odd/clauses/odd-1.md</code></dd>");
+	ck_lacks(html, "rel=\"prev\"");
+	ck_has(html, "<a rel=\"next\" href=\"clause-odd-3.html\">");
+	g_free(html);
+
+	html = page_of(site, "odd", "clause-odd-3.html");
+	/* Nothing is loaded from elsewhere: the image is its alt text. */
+	ck_lacks(html, "<img src=\"https:");
+	ck_has(html, "図 配置図（https://example.org/fig.png） と");
+	/* A path from the server's root leaves the site too. */
+	ck_lacks(html, "href=\"/etc");
+	ck_has(html, "と 根（/etc/passwd） と");
+	ck_has(html, "と <em>強調</em>（https://example.org/em） と");
+	ck_has(html, "と （https://example.org/empty） と");
+	ck_has(html, "と https://example.org/c<code>x</code>（https://example.org/c） と");
+	ck_has(html, "と j（javascript:alert(1)） と");
+	ck_has(html, "<img src=\"fig.png\" alt=\"相対\" />");
+	ck_has(html, "<li>設置（<code>hosting</code>）: <code>cloud</code></li>");
+	ck_lacks(html, "<h2>参考</h2>");
+	ck_has(html, "<a rel=\"prev\" href=\"clause-odd-1.html\">");
+	g_free(html);
+
+	html = page_of(site, "odd", "index.html");
+	ck_has(html, "<div class=\"preamble\">\n<p>この基準は外部の例（https://example.org/intro）に倣う。</p>");
+	/* Headings stop at h6 however deep the sections go. */
+	ck_has(html, "<h5 class=\"depth-2\" id=\"sec-1-1-1\">");
+	ck_has(html, "<h6 class=\"depth-3\" id=\"sec-1-1-1-1\">");
+	ck_has(html, "<h6 class=\"depth-4\" id=\"sec-1-1-1-1-1\">");
+	/* Document order: section 1's clauses by number, then the deep one. */
+	ids = strstr(html, "clause-odd-1.html");
+	ck_assert(ids != NULL && strstr(ids, "clause-odd-3.html") != NULL &&
+	          strstr(strstr(ids, "clause-odd-3.html"), "clause-odd-2.html") != NULL);
+	ck_has(html, "<a href=\"sel-II.dev.html\">0</a>");
+	ck_has(html, "<a href=\"sel-I.dev.html\">3</a>");
+	g_free(html);
+
+	/* Class II takes nothing: the page says so and lists all as excluded. */
+	html = page_of(site, "odd", "sel-II.dev.html");
+	ids = listed_ids(html);
+	ck_assert_str_eq(ids, "");
+	g_free(ids);
+	ck_has(html, "<p>この分類では契約書類に入る条項はない。</p>");
+	ck_has(html, "対象外の条項（3）");
+	ck_lacks(html, "id=\"selection\"");
+	ck_has(html, "data-excluded=\"odd-2\"");
+	g_free(html);
+	/* Two tables but one decides and announces: no spec column. */
+	html = page_of(site, "odd", "sel-I.dc.html");
+	ids = listed_ids(html);
+	ck_assert_str_eq(ids, "odd-1 odd-3 odd-2");
+	g_free(ids);
+	ck_lacks(html, "調達仕様書</th>");
+	ck_lacks(html, "この分類では契約書類に入る条項はない。");
+	ck_has(html, "<p>判定には表「主表」を用いる（契約の特記事項が拘束する表）。</p>");
+	ck_has(html, "data-verdict=\"optional\"");
+	g_free(html);
+
+	html = page_of(site, "odd", "matrix.html");
+	ck_has(html, "colspan=\"4\" data-t=\"main\">主表 （判定に用いる表・契約）</th>");
+	ck_has(html, "colspan=\"2\" data-t=\"extra\">補表 </th>");
+	ck_has(html, "<tr id=\"row-odd-1\" data-id=\"odd-1\" data-in=\"I.dev I.dc\"");
+	g_free(html);
+	g_free(site);
+	g_free(specs);
+}
+END_TEST
+
+/* export of the odd source: references one a line (label <url> (note)),
+ * conditions as attr=v1|v2; attr2=v, appendices space-separated; JSON keeps
+ * a plain reference's missing url and note as null; -o FILE is stdout's
+ * bytes. */
+START_TEST(export_odd_source)
+{
+	char *specs = g_build_filename(tmp, "specs", NULL);
+	char *out = g_build_filename(tmp, "odd.csv", NULL), *got;
+	tu_run r, r2;
+	GPtrArray *recs, *row;
+	json_t *j, *cl, *refs;
+
+	write_fixture(specs, odd_source);
+	r = tu_cli("export", "--specs", specs, "--source", "odd", "--format", "csv", NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	recs = csv_parse(r.out + 3);
+	ck_assert_int_eq(recs->len, 4);
+	row = g_ptr_array_index(recs, 0);
+	ck_assert_int_eq(row->len, 12 + 2 * 2 + 2 * 1);
+	ck_assert_str_eq(g_ptr_array_index(row, 16), "extra/I/dc");
+	row = g_ptr_array_index(recs, 1);
+	ck_assert_str_eq(g_ptr_array_index(row, 0), "odd-1");
+	ck_assert_str_eq(g_ptr_array_index(row, 4), "links, \"quotes\"");
+	ck_assert_str_eq(g_ptr_array_index(row, 6),
+	                 "平文の参考\n指針 <https://example.org/guide> (第3版)\n"
+	                 "手引 <https://example.org/manual>");
+	ck_assert_str_eq(g_ptr_array_index(row, 7), "web=true; hosting=onprem|cloud");
+	ck_assert_str_eq(g_ptr_array_index(row, 8), "");
+	ck_assert_str_eq(g_ptr_array_index(row, 9), "app-a app-b");
+	ck_assert_str_eq(g_ptr_array_index(row, 10), "10-12");
+	ck_assert_str_eq(g_ptr_array_index(row, 13), "△");
+	ck_assert_str_eq(g_ptr_array_index(row, 16), "○");
+	row = g_ptr_array_index(recs, 2);
+	ck_assert_str_eq(g_ptr_array_index(row, 0), "odd-3");
+	ck_assert_str_eq(g_ptr_array_index(row, 6), "");
+	ck_assert_str_eq(g_ptr_array_index(row, 7), "");
+	ck_assert_str_eq(g_ptr_array_index(row, 8), "hosting=cloud");
+	row = g_ptr_array_index(recs, 3);
+	ck_assert_str_eq(g_ptr_array_index(row, 0), "odd-2");
+	/* A clause without a title takes its section's. */
+	ck_assert_str_eq(g_ptr_array_index(row, 3), "微目");
+	ck_assert_str_eq(g_ptr_array_index(row, 4), "微目");
+	g_ptr_array_unref(recs);
+	r2 = tu_cli("export", "--specs", specs, "--source", "odd", "--format", "csv", "-o", out, NULL);
+	ck_assert_msg(r2.status == 0, "%s", r2.err);
+	ck_assert_str_eq(r2.out, "");
+	got = slurp(out);
+	ck_assert_str_eq(got, r.out);
+	g_free(got);
+	tu_run_free(&r2);
+	tu_run_free(&r);
+
+	r = tu_cli("export", "--specs", specs, "--source", "odd", NULL);
+	j = run_json(&r);
+	tu_run_free(&r);
+	cl = json_array_get(json_object_get(j, "clauses"), 0);
+	refs = json_object_get(cl, "references");
+	ck_assert_int_eq(json_array_size(refs), 3);
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(refs, 0), "label")),
+	                 "平文の参考");
+	ck_assert(json_is_null(json_object_get(json_array_get(refs, 0), "url")));
+	ck_assert(json_is_null(json_object_get(json_array_get(refs, 2), "note")));
+	ck_assert_str_eq(json_string_value(json_object_get(json_array_get(refs, 1), "note")),
+	                 "第3版");
+	ck_assert_int_eq(json_array_size(json_object_get(json_object_get(cl, "when"), "hosting")), 2);
+	ck_assert_str_eq(json_string_value(json_array_get(json_object_get(cl, "appendices"), 1)),
+	                 "app-b");
+	/* The second table has no role. */
+	ck_assert_int_eq(json_array_size(json_object_get(
+	                         json_array_get(json_object_get(json_object_get(j, "source"),
+	                                                        "tables"),
+	                                        1),
+	                         "role")),
+	                 0);
+	json_decref(j);
+	/* -o into a path under a file fails with the system's reason. */
+	g_free(tu_write(tmp, "plain", "x\n"));
+	g_free(out);
+	out = g_build_filename(tmp, "plain", "odd.json", NULL);
+	r = tu_cli("export", "--specs", specs, "--source", "odd", "-o", out, NULL);
+	ck_assert_int_eq(r.status, 3);
+	ck_has(r.err, "Not a directory");
+	tu_run_free(&r);
+	g_free(out);
+	g_free(specs);
+}
+END_TEST
+
+/* A root of our own: a copy of templates/ and lua/ and the odd source.
+ * Returns its path (g_free). */
+static char *odd_root(void)
+{
+	char *root = g_build_filename(tmp, "root", NULL);
+	char *p = g_build_filename(root, "templates", NULL);
+
+	tu_copytree("templates", p);
+	g_free(p);
+	p = g_build_filename(root, "lua", NULL);
+	tu_copytree("lua", p);
+	g_free(p);
+	p = g_build_filename(root, "specs", NULL);
+	write_fixture(p, odd_source);
+	g_free(p);
+	return root;
+}
+
+/* Publishes odd from `root` into `site`, expecting exit status `want` and
+ * (when not NULL) `msg` in stderr after the root's path. */
+static void publish_expect(const char *root, const char *site, int want, const char *msg)
+{
+	tu_run r = tu_cli("publish", "--root", root, "--source", "odd", "--formats", "html", "-o",
+	                  site, NULL);
+
+	ck_assert_msg(r.status == want, "exit %d, want %d: %s", r.status, want, r.err);
+	if (msg != NULL) {
+		char *full = g_strconcat(root, "/", msg, NULL);
+		ck_assert_msg(strstr(r.err, full) != NULL, "want '%s' in: %s", full, r.err);
+		g_free(full);
+	}
+	tu_run_free(&r);
+}
+
+/* Line (and, when `col` is not NULL, column in characters) of the first
+ * `what` in `text`, 1-based. */
+static int line_col(const char *text, const char *what, int *col)
+{
+	const char *at = strstr(text, what), *bol = text, *p;
+	int line = 1;
+
+	ck_assert_msg(at != NULL, "no '%s'", what);
+	for (p = text; p < at; p++)
+		if (*p == '\n') {
+			line++;
+			bol = p + 1;
+		}
+	if (col)
+		*col = (int)g_utf8_strlen(bol, at - bol) + 1;
+	return line;
+}
+
+/* The site's wording and chrome come from templates/site/: every fault there
+ * stops publish with the file, line and column, and leaves the previous
+ * site exactly as it was. */
+START_TEST(publish_reports_broken_site_templates)
+{
+	char *root = odd_root();
+	char *site = g_build_filename(tmp, "site", NULL);
+	char *words = g_build_filename(root, "templates", "site", "words.yaml", NULL);
+	char *page = g_build_filename(root, "templates", "site", "page.html", NULL);
+	char *js = g_build_filename(root, "templates", "site", "site.js", NULL);
+	char *idx = g_build_filename(root, "templates", "site", "index.html", NULL);
+	char *orig_words = slurp(words), *orig_page = slurp(page), *orig_js = slurp(js);
+	char *orig_idx = slurp(idx), *msg;
+	char *index = g_build_filename(site, "index.html", NULL), *before, *after, *html;
+	GString *w;
+
+	publish_expect(root, site, 0, NULL);
+	before = slurp(index);
+
+	/* A key left out, a key that is not text, an unknown key, not a map,
+	 * not YAML, no file. */
+	w = g_string_new(orig_words);
+	g_string_replace(w, "sel.none: ", "sel.nothing: ", 1);
+	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	msg = g_strdup_printf("templates/site/words.yaml:%d:1: error: unknown key 'sel.nothing' "
+	                      "in site wording",
+	                      line_col(orig_words, "sel.none: ", NULL));
+	publish_expect(root, site, 1, msg);
+	g_free(msg);
+	g_string_assign(w, orig_words);
+	g_string_replace(w, "sel.none: ", "# sel.none: ", 1);
+	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	publish_expect(root, site, 1,
+	               "templates/site/words.yaml:1:1: error: 'sel.none' is missing from the "
+	               "site's wording");
+	g_string_assign(w, orig_words);
+	g_string_replace(w, "sel.none: ", "sel.none: {a: b} #", 1);
+	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	msg = g_strdup_printf("templates/site/words.yaml:%d:11: error: 'sel.none' must be text",
+	                      line_col(orig_words, "sel.none: ", NULL));
+	publish_expect(root, site, 1, msg);
+	g_free(msg);
+	ck_assert(g_file_set_contents(words, "- site.title\n- site.intro\n", -1, NULL));
+	publish_expect(root, site, 1,
+	               "templates/site/words.yaml:1:1: error: the site's wording must be a map of "
+	               "key: text");
+	ck_assert(g_file_set_contents(words, "site.title: [\n", -1, NULL));
+	publish_expect(root, site, 1, "templates/site/words.yaml:2:1: error: YAML: ");
+	g_unlink(words);
+	publish_expect(root, site, 3, "templates/site/words.yaml:1:1: error: cannot open");
+	ck_assert(g_file_set_contents(words, orig_words, -1, NULL));
+
+	/* A field the pages do not have, at its line and column. */
+	w = g_string_assign(w, orig_page);
+	g_string_replace(w, "{{doc.title}}", "{{doc.titel}}", 1);
+	ck_assert(g_file_set_contents(page, w->str, -1, NULL));
+	{
+		int col, line = line_col(orig_page, "{{doc.title}}", &col);
+		msg = g_strdup_printf("templates/site/page.html:%d:%d: error: unknown field "
+		                      "'doc.titel' (did you mean 'doc.title'?)",
+		                      line, col);
+		publish_expect(root, site, 1, msg);
+		g_free(msg);
+	}
+	ck_assert(g_file_set_contents(page, orig_page, -1, NULL));
+	/* The site's index belongs to no source: it has no clauses to name. */
+	ck_assert(g_file_set_contents(idx, "{{clause:odd-1}}{{body}}", -1, NULL));
+	publish_expect(root, site, 1,
+	               "templates/site/index.html:1:1: error: template refers to clause 'odd-1', "
+	               "which source 'site' does not have");
+	ck_assert(g_file_set_contents(idx, orig_idx, -1, NULL));
+	/* A missing asset. */
+	g_unlink(js);
+	publish_expect(root, site, 3, "templates/site/site.js:1:1: error: cannot open");
+	ck_assert(g_file_set_contents(js, orig_js, -1, NULL));
+	{
+		static const char *const need[] = { "site.css", "page.html", "index.html" };
+		size_t i;
+		for (i = 0; i < G_N_ELEMENTS(need); i++) {
+			char *f = g_build_filename(root, "templates", "site", need[i], NULL);
+			char *keep = slurp(f);
+			g_unlink(f);
+			msg = g_strconcat("templates/site/", need[i], ":1:1: error: cannot open", NULL);
+			publish_expect(root, site, 3, msg);
+			ck_assert(g_file_set_contents(f, keep, -1, NULL));
+			g_free(msg);
+			g_free(keep);
+			g_free(f);
+		}
+	}
+
+	after = slurp(index);
+	ck_assert_str_eq(before, after);
+	ck_assert_int_eq(tu_count_entries(tmp), 2); /* root and site: no staging left */
+	g_free(after);
+
+	/* Wording without "{}" is printed as it is. */
+	g_string_assign(w, orig_words);
+	g_string_replace(w, "sel.table: 判定には表「{}」を用いる", "sel.table: 判定表は一つ", 1);
+	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	publish_expect(root, site, 0, NULL);
+	html = page_of(site, "odd", "sel-I.dev.html");
+	ck_has(html, "<p>判定表は一つ（契約の特記事項が拘束する表）。</p>");
+	g_free(html);
+	/* A source's pages have no contract: {{clause:ID}} names no number. */
+	ck_assert(g_file_set_contents(page, "<p>{{clause:odd-1}}</p>{{body}}", -1, NULL));
+	publish_expect(root, site, 0, NULL);
+	html = page_of(site, "odd", "clause-odd-1.html");
+	ck_assert(g_str_has_prefix(html, "<p>（該当なし）</p><p class=\"crumbs\">"));
+	g_free(html);
+
+	g_string_free(w, TRUE);
+	g_free(before);
+	g_free(index);
+	g_free(orig_words);
+	g_free(orig_page);
+	g_free(orig_js);
+	g_free(orig_idx);
+	g_free(idx);
+	g_free(js);
+	g_free(page);
+	g_free(words);
+	g_free(site);
+	g_free(root);
+}
+END_TEST
+
+/* Rules that fail for one clause stop publish at the rules file; a broken
+ * guideline wording of the source's own stops it too; neither leaves a
+ * site or a staging directory behind. */
+START_TEST(publish_stops_at_failing_rules_and_wording)
+{
+	char *root = odd_root();
+	char *site = g_build_filename(tmp, "site", NULL);
+	char *lua = g_build_filename(root, "lua", "odd.lua", NULL);
+	char *pdfw = g_build_filename(root, "templates", "odd", "pdf.yaml", NULL);
+	tu_run r;
+
+	g_free(tu_write(root, "lua/odd.lua",
+	                "local M = ...\nlocal R = {}\nfunction R.verdict(c, ct, s)\n"
+	                "  if c.id == \"odd-2\" then return \"maybe\", \"x\" end\n"
+	                "  return M.verdict(c, ct, s)\nend\nreturn R\n"));
+	publish_expect(root, site, 1,
+	               "lua/odd.lua:3:1: error: verdict() returned 'maybe' for clause 'odd-2'");
+	ck_assert(!g_file_test(site, G_FILE_TEST_EXISTS));
+	/* Rules that fail only when run by the spec table (a source whose spec
+	 * table differs is run twice per class x category). */
+	{
+		char *sy = g_build_filename(root, "specs", "odd", "source.yaml", NULL);
+		char *orig = slurp(sy), *with = g_strconcat(orig, "spec_table: extra\n", NULL);
+		ck_assert(g_file_set_contents(sy, with, -1, NULL));
+		g_free(tu_write(root, "lua/odd.lua",
+		                "local M = ...\nlocal R = {}\nfunction R.verdict(c, ct, s)\n"
+		                "  if s.select_table == \"extra\" then return nil, \"x\" end\n"
+		                "  return M.verdict(c, ct, s)\nend\nreturn R\n"));
+		publish_expect(root, site, 1,
+		               "lua/odd.lua:3:1: error: verdict() returned nil for clause 'odd-1'");
+		ck_assert(!g_file_test(site, G_FILE_TEST_EXISTS));
+		ck_assert(g_file_set_contents(sy, orig, -1, NULL));
+		g_free(with);
+		g_free(orig);
+		g_free(sy);
+	}
+	g_unlink(lua);
+
+	g_free(tu_write(root, "templates/odd/pdf.yaml", "spec: 調達仕様書\n"));
+	r = tu_cli("publish", "--root", root, "--source", "odd", "-o", site, NULL);
+	ck_assert_int_eq(r.status, 1);
+	ck_has(r.err, "templates/odd/pdf.yaml:1:7: error: 'spec' must be a map {title, meta, intro}");
+	tu_run_free(&r);
+	ck_assert(!g_file_test(site, G_FILE_TEST_EXISTS));
+	/* Without the PDF the wording is not read. */
+	publish_expect(root, site, 0, NULL);
+	ck_assert_int_eq(tu_count_entries(tmp), 2);
+
+	/* A site cannot go below a file. */
+	{
+		char *f = tu_write(tmp, "plain", "x\n");
+		char *below = g_build_filename(f, "site", NULL);
+		r = tu_cli("publish", "--root", root, "--source", "odd", "-o", below, NULL);
+		ck_assert_int_eq(r.status, 3);
+		ck_has(r.err, "cannot create directory: Not a directory");
+		tu_run_free(&r);
+		g_free(below);
+		g_free(f);
+	}
+	g_free(pdfw);
+	g_free(lua);
+	g_free(site);
+	g_free(root);
+}
+END_TEST
+
+/* --source republishes one source and carries over the others a previous
+ * site holds: their files, not subdirectories; a directory without the
+ * source record is not a source and is dropped; a source whose record is
+ * unreadable keeps its pages but leaves the index. A source without
+ * classes or categories has the one page sel-all.html. */
+START_TEST(publish_one_source_carries_over_only_sources)
+{
+	char *specs = g_build_filename(tmp, "specs", NULL);
+	char *site = g_build_filename(tmp, "site", NULL);
+	char *p, *html;
+	tu_run r;
+
+	write_fixture(specs, odd_source);
+	write_fixture(specs, tiny_source);
+	r = tu_cli("publish", "--specs", specs, "--formats", "html", "-o", site, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	ck_has(r.err, "(2 sources)");
+	tu_run_free(&r);
+	html = page_of(site, "tiny", "index.html");
+	ck_has(html, "<p><a href=\"sel-all.html\">全条項</a>（1）</p>");
+	g_free(html);
+	html = page_of(site, "tiny", "sel-all.html");
+	ck_has(html, "<h1>適用条項: 全条項</h1>");
+	ck_has(html, "<code>clausegen select --source tiny</code>");
+	ck_lacks(html, "matrix.html#");
+	{
+		char *ids = listed_ids(html);
+		ck_assert_str_eq(ids, "t-1");
+		g_free(ids);
+	}
+	g_free(html);
+	html = page_of(site, "tiny", "matrix.html");
+	ck_has(html, "<td class=\"m\" data-t=\"\" data-k=\"\" data-c=\"\"><span class=\"v v-optional\">△ 選択</span></td>");
+	g_free(html);
+
+	g_free(tu_write(site, "odd/sub/keep.txt", "x\n"));
+	g_free(tu_write(site, "stray/notes.txt", "x\n"));
+	r = tu_cli("publish", "--specs", specs, "--source", "tiny", "--formats", "html", "-o", site,
+	           NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	p = g_build_filename(site, "odd", "clause-odd-2.html", NULL);
+	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+	g_free(p);
+	p = g_build_filename(site, "odd", "sub", NULL);
+	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+	g_free(p);
+	p = g_build_filename(site, "stray", NULL);
+	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+	g_free(p);
+	html = page_of(site, "", "index.html");
+	ck_has(html, "<a href=\"odd/index.html\">奇妙な基準</a> <code>odd</code></td><td>例示市</td><td>1</td><td class=\"n\">3</td>");
+	ck_has(html, "<a href=\"tiny/index.html\">小さな基準</a>");
+	g_free(html);
+
+	/* Republishing odd alone replaces its pages (none of the old files
+	 * stay) and keeps tiny. */
+	g_free(tu_write(site, "odd/old.html", "old\n"));
+	r = tu_cli("publish", "--specs", specs, "--source", "odd", "--formats", "html", "-o", site,
+	           NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	p = g_build_filename(site, "odd", "old.html", NULL);
+	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+	g_free(p);
+	p = g_build_filename(site, "tiny", "sel-all.html", NULL);
+	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+	g_free(p);
+
+	/* An unreadable record: the pages stay, the index row goes. */
+	g_free(tu_write(site, "odd/.clausegen-source", "{ not json\n"));
+	r = tu_cli("publish", "--specs", specs, "--source", "tiny", "--formats", "html", "-o", site,
+	           NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	p = g_build_filename(site, "odd", "index.html", NULL);
+	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+	g_free(p);
+	html = page_of(site, "", "index.html");
+	ck_lacks(html, "odd/index.html");
+	ck_has(html, "tiny/index.html");
+	g_free(html);
+	g_free(site);
+	g_free(specs);
+}
+END_TEST
+
 static Suite *site_suite(void)
 {
 	Suite *s = suite_create("site");
@@ -680,6 +1351,11 @@ static Suite *site_suite(void)
 	tcase_add_test(tc, guideline_pdf_per_source);
 	tcase_add_test(tc, export_json_has_every_clause_and_mark);
 	tcase_add_test(tc, export_csv_quotes_and_counts);
+	tcase_add_test(tc, publish_odd_source_pages);
+	tcase_add_test(tc, export_odd_source);
+	tcase_add_test(tc, publish_reports_broken_site_templates);
+	tcase_add_test(tc, publish_stops_at_failing_rules_and_wording);
+	tcase_add_test(tc, publish_one_source_carries_over_only_sources);
 	suite_add_tcase(s, tc);
 	return s;
 }
