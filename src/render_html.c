@@ -26,6 +26,47 @@ char *render_html_escape(const char *s)
 	return g_string_free(o, FALSE);
 }
 
+/* A clause or appendix body as HTML. cmark without CMARK_OPT_UNSAFE drops
+ * raw HTML: a source cannot inject markup into a signed document. An image
+ * becomes its alt text and address, as the PDF prints it: an <img> would
+ * make the annex load something from elsewhere (or show a broken picture,
+ * nothing is copied next to the document) and change after signing. */
+static char *md_html(const char *md)
+{
+	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
+	cmark_iter *it = cmark_iter_new(doc);
+	GPtrArray *imgs = NULL;
+	cmark_event_type ev;
+	char *h;
+	guint i;
+
+	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
+		cmark_node *n = cmark_iter_get_node(it);
+		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
+			if (imgs == NULL)
+				imgs = g_ptr_array_new();
+			g_ptr_array_add(imgs, n);
+		}
+	}
+	cmark_iter_free(it);
+	for (i = 0; imgs != NULL && i < imgs->len; i++) {
+		cmark_node *img = g_ptr_array_index(imgs, i), *kid, *t;
+		char *txt = g_strconcat("（", cmark_node_get_url(img), "）", NULL);
+		t = cmark_node_new(CMARK_NODE_TEXT);
+		cmark_node_set_literal(t, txt);
+		g_free(txt);
+		cmark_node_append_child(img, t);
+		while ((kid = cmark_node_first_child(img)) != NULL)
+			cmark_node_insert_before(img, kid);
+		cmark_node_free(img);
+	}
+	if (imgs != NULL)
+		g_ptr_array_free(imgs, TRUE);
+	h = cmark_render_html(doc, CMARK_OPT_DEFAULT);
+	cmark_node_free(doc);
+	return h;
+}
+
 static void esc(GString *o, const char *s)
 {
 	char *e = render_html_escape(s);
@@ -61,9 +102,7 @@ static void html_node(const doc_node *n, int enter, void *ud)
 		return;
 	}
 	if (enter) {
-		/* cmark without CMARK_OPT_UNSAFE drops raw HTML from a clause:
-		 * a source cannot inject markup into a signed document. */
-		char *body = cmark_markdown_to_html(n->body, strlen(n->body), CMARK_OPT_DEFAULT);
+		char *body = md_html(n->body);
 		const char *mark = labels_marker(c->lb, n, c->kind);
 		g_string_append_printf(o, "<div class=\"clause depth-%d\" id=\"", n->depth);
 		esc(o, n->clause->id);
@@ -119,7 +158,7 @@ static void html_appendices(GString *o, const doc_model *m)
 		const sp_appendix *a = &s->apps[m->apps[i]];
 		const ynode *cols = yn_get(a->meta, "columns");
 		const ynode *rows = yn_get(a->meta, "rows");
-		char *body = cmark_markdown_to_html(a->body, strlen(a->body), CMARK_OPT_DEFAULT);
+		char *body = md_html(a->body);
 		g_string_append(o, "<section class=\"appendix\" id=\"app-");
 		esc(o, a->id);
 		g_string_append(o, "\">\n<h2>");
@@ -136,9 +175,14 @@ static void html_appendices(GString *o, const doc_model *m)
 					esc(o, name->str);
 				g_string_append(o, "</th>");
 			}
-			g_string_append(o, "</tr></thead>\n<tbody>\n");
-			html_rows(o, cols, rows, 0);
-			g_string_append(o, "</tbody>\n</table>\n");
+			g_string_append(o, "</tr></thead>\n");
+			/* No <tbody> without rows: an empty one is invalid to tidy. */
+			if (rows != NULL && rows->type == YN_SEQ && rows->n > 0) {
+				g_string_append(o, "<tbody>\n");
+				html_rows(o, cols, rows, 0);
+				g_string_append(o, "</tbody>\n");
+			}
+			g_string_append(o, "</table>\n");
 		}
 		g_string_append(o, "</section>\n");
 	}

@@ -521,13 +521,61 @@ START_TEST(appendix_tables_of_any_shape)
 }
 END_TEST
 
+/* An image in a clause is printed as its alt text and address in the HTML
+ * documents, as in the PDF: an <img> would load from elsewhere when the
+ * signed annex is opened (or show a broken picture). Links stay links. */
+START_TEST(images_in_clauses_become_text)
+{
+	char *root = odd_root();
+	const char *yaml = "id: t\ntitle: 試験\norderer: 例示市\nsource: odd\ncategory: dev\nclass: I\n";
+	char *html;
+	tu_run r;
+
+	g_free(tu_write(root, "specs/odd/clauses/odd-2.md",
+	                "---\nid: odd-2\nnumber: \"1\"\nsection: \"1-1-1-1-1\"\nmarks: {I: \"○\"}\n"
+	                "seed_lines: [20, 20]\n---\n配置は![配置図](https://example.org/fig.png)のとおり。"
+	                "[規程](https://example.org/r)と![](local.png)。\n"));
+	html = built_in(root, yaml, "annex.html", &r);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	ck_assert_ptr_null(strstr(html, "<img"));
+	ck_has(html, "配置は配置図（https://example.org/fig.png）のとおり。"
+	             "<a href=\"https://example.org/r\">規程</a>と（local.png）。");
+	g_free(html);
+	g_free(root);
+}
+END_TEST
+
+/* A contract that does not name the orderer gets no 発注者 row in any
+ * document, rather than a row with an empty name ("発注者: （以下「区」
+ * という。）"), in Markdown and HTML alike (the PDF: check_pdf). */
+START_TEST(no_orderer_no_orderer_row)
+{
+	char *root = odd_root();
+	const char *yaml = "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n";
+	const char *docs[] = { "annex.md", "annex.html", "spec.md", "spec.html" };
+	size_t i;
+	tu_run r;
+
+	for (i = 0; i < G_N_ELEMENTS(docs); i++) {
+		char *text = built_in(root, yaml, docs[i], &r);
+		ck_assert_msg(r.status == 0, "%s", r.err);
+		tu_run_free(&r);
+		ck_assert_msg(strstr(text, "発注者") == NULL, "%s has a 発注者 row:\n%s", docs[i], text);
+		ck_assert_msg(strstr(text, "件名") != NULL, "%s lost its meta block", docs[i]);
+		g_free(text);
+	}
+	g_free(root);
+}
+END_TEST
+
 /* Only the party the contract renames is substituted: the same name as the
  * source's changes nothing, and a source without party words has nothing
  * to substitute (the contract's names still fill the template). */
 START_TEST(only_renamed_parties_are_substituted)
 {
 	char *root = odd_root();
-	const char *base = "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n";
+	const char *base = "id: t\ntitle: 試験\norderer: 例示市\nsource: odd\ncategory: dev\nclass: I\n";
 	char *yaml, *md;
 	tu_run r;
 
@@ -536,7 +584,7 @@ START_TEST(only_renamed_parties_are_substituted)
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	tu_run_free(&r);
 	ck_has(md, "(1)　乙は市に報告する。");
-	ck_has(md, "（以下「市」という。）");
+	ck_has(md, "- 発注者: 例示市（以下「市」という。）");
 	g_free(md);
 	g_free(yaml);
 	yaml = g_strconcat(base, "parties: {orderer: 甲, vendor: 受託者}\n", NULL);
@@ -547,12 +595,12 @@ START_TEST(only_renamed_parties_are_substituted)
 	ck_has(md, "1　**links, \"quotes\"**\n\n甲は`code`を示す。");
 	g_free(md);
 	g_free(yaml);
-	md = built_in(root, "id: t\ntitle: 試験\nsource: bare\nparties: {orderer: 甲, vendor: 乙}\n",
-	              "annex.md", &r);
+	md = built_in(root, "id: t\ntitle: 試験\norderer: 例示市\nsource: bare\n"
+	              "parties: {orderer: 甲, vendor: 乙}\n", "annex.md", &r);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	tu_run_free(&r);
 	ck_has(md, "\n## 第1　全般\n\n1　受託者は市に報告する。\n");
-	ck_has(md, "（以下「甲」という。）");
+	ck_has(md, "- 発注者: 例示市（以下「甲」という。）");
 	ck_has(md, "\n乙は、本契約の履行にあたり、素の基準に基づく");
 	g_free(md);
 	g_free(root);
@@ -712,6 +760,8 @@ static Suite *suite(void)
 	tcase_add_test(tc, deep_sections_number_in_koyobun_style);
 	tcase_add_test(tc, appendix_tables_of_any_shape);
 	tcase_add_test(tc, only_renamed_parties_are_substituted);
+	tcase_add_test(tc, no_orderer_no_orderer_row);
+	tcase_add_test(tc, images_in_clauses_become_text);
 	tcase_add_test(tc, quotes_and_line_breaks_in_contract_text);
 	tcase_add_test(tc, broken_labels_are_located);
 	tcase_add_test(tc, substitution_takes_the_longest_word);
