@@ -585,6 +585,19 @@ static void conds_html(GString *o, const site_ctx *x, const char *key, const sp_
 	g_string_append(o, "</ul>\n");
 }
 
+/* "表の題名 （選定に用いる表）": the role after a space only when the table
+ * has one (a table with no role left "補表 " with a trailing space). */
+static void title_role(GString *o, const site_ctx *x, size_t t)
+{
+	const char *role = table_role(x, t);
+
+	esc(o, x->s->tables[t].title);
+	if (role[0] != '\0') {
+		g_string_append_c(o, ' ');
+		esc(o, role);
+	}
+}
+
 /* One table of marks: classes down, the table's categories across. */
 static void marks_html(GString *o, const site_ctx *x, const sp_clause *c, size_t t)
 {
@@ -594,18 +607,14 @@ static void marks_html(GString *o, const site_ctx *x, const sp_clause *c, size_t
 
 	if (c->marks[t] == NULL) {
 		g_string_append(o, "<p class=\"caption\"><strong>");
-		esc(o, tb->title);
-		g_string_append(o, " ");
-		esc(o, table_role(x, t));
+		title_role(o, x, t);
 		g_string_append(o, "</strong><br>");
 		esc(o, W(x, "clause.norow"));
 		g_string_append(o, "</p>\n");
 		return;
 	}
 	g_string_append(o, "<div class=\"wide\"><table class=\"marks\">\n<caption>");
-	esc(o, tb->title);
-	g_string_append(o, " ");
-	esc(o, table_role(x, t));
+	title_role(o, x, t);
 	g_string_append(o, "</caption>\n<thead><tr>");
 	/* Without classes there is one row and nothing to name it by. */
 	if (s->nclasses)

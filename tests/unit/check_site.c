@@ -847,7 +847,7 @@ START_TEST(publish_odd_source_pages)
 	ck_has(html, "<h2>別紙</h2>\n<ul>\n<li>別紙A</li>\n<li>別紙B</li>\n</ul>");
 	/* The select table is named as such; the other one has no role. */
 	ck_has(html, "<caption>主表 （判定に用いる表・契約）</caption>");
-	ck_has(html, "<caption>補表 </caption>");
+	ck_has(html, "<caption>補表</caption>");
 	ck_has(html, "<tr><th scope=\"row\">分類Ⅰ</th><td class=\"m m-required\">○</td>"
 	             "<td class=\"m m-optional\">△</td></tr>");
 	ck_has(html, "<dd><code>specs/odd/clauses/odd-1.md</code></dd>");
