@@ -1,5 +1,6 @@
 #include "jsonw.h"
 
+#include <jansson.h>
 #include <string.h>
 
 void jw_init(jw_writer *w)
@@ -8,35 +9,33 @@ void jw_init(jw_writer *w)
 	w->depth = 0;
 }
 
+/* A string as JSON, escaped by jansson (docs/architecture.md: escaping is
+ * the library's, never hand-written); only the structure around it is
+ * streamed here. Written straight into the end of `o`: jansson never
+ * needs more than six bytes per byte (\u00XX) and the quotes. */
 static void esc(GString *o, const char *s)
 {
-	const char *run = s;
+	size_t len = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
+	                           "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
+	                           "\x1c\x1d\x1e\x1f"), cap, at = o->len, n;
+	json_t *j;
 
-	g_string_append_c(o, '"');
-	for (; *s; s++) {
-		unsigned char ch = (unsigned char)*s;
-		const char *rep;
-		if (ch >= 0x20 && ch != '"' && ch != '\\')
-			continue;
-		g_string_append_len(o, run, s - run);
-		run = s + 1;
-		switch (ch) {
-		case '"': rep = "\\\""; break;
-		case '\\': rep = "\\\\"; break;
-		case '\b': rep = "\\b"; break;
-		case '\f': rep = "\\f"; break;
-		case '\n': rep = "\\n"; break;
-		case '\r': rep = "\\r"; break;
-		case '\t': rep = "\\t"; break;
-		default:
-			/* jansson's form for other control characters */
-			g_string_append_printf(o, "\\u%04X", ch);
-			continue;
-		}
-		g_string_append(o, rep);
+	/* Nothing to escape (most ids, numbers, titles): as it is. */
+	if (s[len] == '\0') {
+		g_string_append_c(o, '"');
+		g_string_append_len(o, s, (gssize)len);
+		g_string_append_c(o, '"');
+		return;
 	}
-	g_string_append_len(o, run, s - run);
-	g_string_append_c(o, '"');
+	len += strlen(s + len);
+	cap = len * 6 + 3;
+	/* The texts were validated as UTF-8 when they were read. */
+	j = json_string_nocheck(s);
+	g_string_set_size(o, at + cap);
+	n = json_dumpb(j, o->str + at, cap, JSON_ENCODE_ANY);
+	json_decref(j);
+	g_assert(n > 0 && n <= cap);
+	g_string_set_size(o, at + n);
 }
 
 /* The separator and indentation before a value, and its key. */

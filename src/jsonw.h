@@ -2,8 +2,9 @@
  * `select --format json`). It writes what jansson's json_dumps writes with
  * JSON_INDENT(2) | JSON_PRESERVE_ORDER, byte for byte, without building a
  * tree of objects first: with thousands of clauses the tree (a hash table
- * per object) cost more than the rest of the file's rendering. Strings must
- * be valid UTF-8 (every loaded text is validated at load).
+ * per object) cost more than the rest of the file's rendering. jansson
+ * still escapes every string; this file only lays out the structure.
+ * Strings must be valid UTF-8 (every loaded text is validated at load).
  *
  *   jw_writer w;
  *   jw_init(&w);
