@@ -159,7 +159,10 @@ static int parse_opts(cli *c, int argc, char **argv, unsigned allowed, const cha
 
 	optind = 0; /* GNU: reinitialise, cli_main may run many times */
 	opterr = 0;
-	while ((li = -1, ch = getopt_long(argc, argv, "o:j:h", long_opts, &li)) != -1) {
+	/* The leading ':' makes getopt return ':' for an option missing its
+	 * value; without it that came back as '?' and `build -o` was reported
+	 * as an unknown option instead of one that needs a value. */
+	while ((li = -1, ch = getopt_long(argc, argv, ":o:j:h", long_opts, &li)) != -1) {
 		unsigned bit = 0;
 		char name[64];
 
@@ -771,25 +774,27 @@ static void check_source(cli *c, const char *dir, check_count *n)
 	cg_err e = { 0 };
 	char *id = g_path_get_basename(dir);
 	char *parent = g_path_get_dirname(dir);
-	sp_source *s;
+	sp_source *s, *own = NULL;
 
 	n->sources++;
-	/* A directory named on the command line may lie outside --specs. */
-	if (strcmp(parent, c->specs) == 0 || g_hash_table_contains(c->sources, id))
+	/* A directory named on the command line may lie outside --specs. It
+	 * is loaded and checked itself: a source of the same id loaded earlier
+	 * in the run (from --specs, for a contract) used to stand in for it,
+	 * so that `check contract.yaml draft/nisc` said ok of a broken draft. */
+	if (strcmp(parent, c->specs) == 0)
 		s = get_source(c, id, CG_EINPUT, NULL, NULL, &e);
 	else {
 		s = spec_load(dir, &e);
 		if (s != NULL && !g_hash_table_contains(c->sources, s->id))
 			g_hash_table_insert(c->sources, s->id, s);
-		else if (s != NULL) {
-			spec_free(s);
-			s = g_hash_table_lookup(c->sources, id);
-		}
+		else
+			own = s; /* checked here, then freed */
 	}
 	if (s == NULL || !check_rules(c, s, &e) || !check_templates(c, s, &e)) {
 		n->problems++;
 		fail(c, &e);
 	}
+	spec_free(own);
 	g_free(id);
 	g_free(parent);
 }

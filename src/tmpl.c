@@ -89,7 +89,11 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 			skipping = 0;
 		} else if (g_str_has_prefix(tag, "clause:")) {
 			const char *id = tag + 7;
-			if (spec_find_clause(src, id) < 0) {
+			/* src is NULL when text shared by every source is checked
+			 * (pdf.yaml through render_pdf.c): that used to dereference
+			 * NULL. The id is checked against the contract's source when
+			 * the text is expanded. */
+			if (src != NULL && spec_find_clause(src, id) < 0) {
 				cg_err_set(err, CG_EINPUT, path, line, col,
 				           "template refers to clause '%s', which source '%s' does not have",
 				           id, src->id);

@@ -12,6 +12,7 @@
 #include <unistd.h>
 
 #include "batch.h"
+#include "cli.h"
 #include "stamp.h"
 #include "testutil.h"
 
@@ -476,6 +477,266 @@ START_TEST(progress_bar_on_a_terminal_only)
 }
 END_TEST
 
+/* One job, or one worker: run here, in this process, in order. */
+START_TEST(one_job_runs_in_this_process)
+{
+	jobs_t j;
+
+	run_jobs(1, 4, 1, &j);
+	ck_assert_int_eq(j.calls[0], 1);
+	ck_assert_str_eq(j.log[0], "job 0 in parent\n");
+	jobs_free(&j);
+}
+END_TEST
+
+/* Jobs that report neither a log nor an error come back as NULL, not "". */
+static void silent_job(size_t i, void *ud, batch_result *res)
+{
+	(void)ud;
+	res->status = i == 2 ? 1 : 0;
+	res->skipped = i == 3;
+}
+
+static void silent_done(size_t i, const batch_result *res, void *ud)
+{
+	int *seen = ud;
+
+	ck_assert_ptr_null(res->log);
+	ck_assert_ptr_null(res->error);
+	ck_assert_int_eq(res->lost, 0);
+	ck_assert_int_eq(res->status, i == 2);
+	ck_assert_int_eq(res->skipped, i == 3);
+	seen[i]++;
+}
+
+START_TEST(silent_jobs_report_no_text)
+{
+	int seen[6] = { 0 };
+	cg_err e = { 0 };
+	size_t i;
+
+	ck_assert(batch_run(6, 3, silent_job, NULL, silent_done, seen, &e));
+	for (i = 0; i < 6; i++)
+		ck_assert_int_eq(seen[i], 1);
+}
+END_TEST
+
+/* A worker that exits (not killed) in the middle of a job: that job fails
+ * with status 3 saying so, the others stand. */
+typedef struct {
+	pid_t parent;
+	int status[12], lost[12], calls[12];
+	char *error[12];
+} quit_t;
+
+static void quitting_job(size_t i, void *ud, batch_result *res)
+{
+	quit_t *q = ud;
+
+	if (i == 5 && getpid() != q->parent)
+		_exit(0);
+	res->log = g_strdup_printf("job %zu\n", i);
+}
+
+static void quit_done(size_t i, const batch_result *res, void *ud)
+{
+	quit_t *q = ud;
+
+	q->calls[i]++;
+	q->status[i] = res->status;
+	q->lost[i] = res->lost;
+	q->error[i] = g_strdup(res->error);
+}
+
+START_TEST(a_worker_that_exits_fails_only_its_job)
+{
+	quit_t q;
+	cg_err e = { 0 };
+	size_t i;
+
+	memset(&q, 0, sizeof q);
+	q.parent = getpid();
+	ck_assert(batch_run(12, 2, quitting_job, &q, quit_done, &q, &e));
+	for (i = 0; i < 12; i++) {
+		ck_assert_int_eq(q.calls[i], 1);
+		if (i == 5) {
+			ck_assert_int_eq(q.status[i], 3);
+			ck_assert_int_eq(q.lost[i], 1);
+			ck_assert_str_eq(q.error[i], "the worker process stopped before finishing it");
+		} else {
+			ck_assert_int_eq(q.status[i], 0);
+			ck_assert_int_eq(q.lost[i], 0);
+			ck_assert_ptr_null(q.error[i]);
+		}
+		g_free(q.error[i]);
+	}
+}
+END_TEST
+
+/* Reads what was written to a pseudo-terminal once its writer is closed. */
+static size_t read_pty(int master, char *buf, size_t size)
+{
+	size_t len = 0;
+	ssize_t n;
+
+	while (len < size - 1 && (n = read(master, buf + len, size - 1 - len)) > 0)
+		len += (size_t)n;
+	buf[len] = '\0';
+	return len;
+}
+
+static FILE *open_pty(int *master)
+{
+	FILE *tty;
+
+	*master = posix_openpt(O_RDWR | O_NOCTTY);
+	ck_assert_int_ge(*master, 0);
+	ck_assert_int_eq(grantpt(*master), 0);
+	ck_assert_int_eq(unlockpt(*master), 0);
+	tty = fopen(ptsname(*master), "w");
+	ck_assert_ptr_nonnull(tty);
+	return tty;
+}
+
+/* Thousands of steps redraw the bar a few times a second, not each time;
+ * the last step always shows the whole bar. No jobs: a full bar. */
+START_TEST(progress_bar_is_not_redrawn_every_step)
+{
+	char buf[8192];
+	const char *p;
+	int master, bars = 0;
+	FILE *tty = open_pty(&master);
+	batch_progress *bp = batch_progress_new(tty, 2000);
+	size_t i;
+
+	for (i = 0; i < 2000; i++)
+		batch_progress_step(bp, 0, 0);
+	batch_progress_free(bp);
+	fclose(tty);
+	read_pty(master, buf, sizeof buf);
+	close(master);
+	for (p = buf; (p = strstr(p, "\r\033[K[")) != NULL; p++)
+		bars++;
+	ck_assert_int_ge(bars, 1);
+	ck_assert_int_lt(bars, 100);
+	ck_assert_ptr_nonnull(strstr(buf, "[##############################] 2000/2000"));
+	ck_assert_ptr_null(strstr(buf, "failed"));
+	tty = open_pty(&master);
+	bp = batch_progress_new(tty, 0);
+	batch_progress_print(bp, "nothing to do\n");
+	batch_progress_free(bp);
+	batch_progress_free(NULL);
+	fclose(tty);
+	read_pty(master, buf, sizeof buf);
+	close(master);
+	ck_assert_ptr_nonnull(strstr(buf, "nothing to do\r\n\r\033[K[##############################] 0/0"));
+}
+END_TEST
+
+/* On a terminal, build shows the bar instead of a "built" or "up to date"
+ * line per contract; the summary and any error are still printed. */
+START_TEST(progress_bar_replaces_the_built_lines)
+{
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *argv[] = { (char *)"clausegen", (char *)"build", (char *)"--formats", (char *)"md",
+	                 (char *)"-o", out, (char *)"specs/contracts/nisc-asp-yoyaku.yaml",
+	                 (char *)"specs/contracts/shinagawa-dc-kikan.yaml", NULL };
+	char buf[16384];
+	FILE *sink = fopen("/dev/null", "w");
+	int master, s1, s2;
+	FILE *tty = open_pty(&master);
+
+	ck_assert_ptr_nonnull(sink);
+	s1 = cli_main(8, argv, sink, tty);
+	s2 = cli_main(8, argv, sink, tty);
+	fclose(tty);
+	fclose(sink);
+	read_pty(master, buf, sizeof buf);
+	close(master);
+	ck_assert_int_eq(s1, 0);
+	ck_assert_int_eq(s2, 0);
+	ck_assert_int_eq(tu_count_entries(out), 2);
+	ck_assert_ptr_null(strstr(buf, "built /"));
+	ck_assert_ptr_null(strstr(buf, "up to date /"));
+	ck_assert_ptr_nonnull(strstr(buf, "[##############################] 2/2\r\033[K2 contracts: 2 built, 0 up to date, 0 failed"));
+	ck_assert_ptr_nonnull(strstr(buf, "[##############################] 2/2  2 up to date\r\033[K2 contracts: 0 built, 2 up to date, 0 failed"));
+	g_free(out);
+}
+END_TEST
+
+/* ---- stamps that are not to be trusted ---- */
+
+START_TEST(stamp_refuses_what_it_cannot_vouch_for)
+{
+	static const char *const bad[] = {
+		"",                                          /* empty */
+		"clausegen-inputs 1",                        /* no hash line */
+		"clausegen-inputs 2\nh1\n5 a.html\n",        /* another format */
+		"clausegen-inputs 1\nh1\n",                  /* lists no file */
+		"clausegen-inputs 1\nh1\n5a.html\n",         /* no "size name" */
+		"clausegen-inputs 1\nh1\n5 a.html\n0 ..\n",  /* the parent */
+		"clausegen-inputs 1\nh1\n5 a.html\n0 sub\n", /* a directory */
+		"clausegen-inputs 1\nh1\n5 a.html\n0 gone\n",/* a lost file */
+	};
+	char *dir = g_build_filename(tmp, "d", NULL);
+	char *stampfile = g_build_filename(dir, STAMP_FILE, NULL);
+	char *sub = g_build_filename(dir, "sub", NULL);
+	size_t i;
+
+	g_free(tu_write(dir, "a.html", "12345"));
+	g_mkdir_with_parents(sub, 0755);
+	ck_assert(g_file_set_contents(stampfile, "clausegen-inputs 1\nh1\n5 a.html\n", -1, NULL));
+	ck_assert(stamp_is_current(dir, "h1"));
+	/* The last line's newline is not what makes it valid. */
+	ck_assert(g_file_set_contents(stampfile, "clausegen-inputs 1\nh1\n5 a.html", -1, NULL));
+	ck_assert(stamp_is_current(dir, "h1"));
+	for (i = 0; i < G_N_ELEMENTS(bad); i++) {
+		ck_assert(g_file_set_contents(stampfile, bad[i], -1, NULL));
+		ck_assert_msg(!stamp_is_current(dir, "h1"), "stamp %zu trusted: '%s'", i, bad[i]);
+	}
+	g_free(stampfile);
+	g_free(sub);
+	g_free(dir);
+}
+END_TEST
+
+START_TEST(stamp_of_missing_and_unreadable_inputs)
+{
+	char *dir = g_build_filename(tmp, "t", NULL);
+	char *missing = g_build_filename(tmp, "nothing-here", NULL);
+	char *link = g_build_filename(dir, "x.txt", NULL);
+	char *h_none, *h_empty, *h_dangling, *h_file;
+	cg_err e = { 0 };
+
+	/* No directory hashes as nothing at all: SHA-256 of no bytes. */
+	h_none = stamp_hash_tree(missing);
+	ck_assert_str_eq(h_none, "e3b0c44298fc1c149afbf4c8996fb92427ae41e4649b934ca495991b7852b855");
+	g_mkdir_with_parents(dir, 0755);
+	h_empty = stamp_hash_tree(dir);
+	ck_assert_str_eq(h_empty, h_none);
+	/* A file that cannot be read is not taken for an empty one. */
+	ck_assert_int_eq(symlink("nowhere", link), 0);
+	h_dangling = stamp_hash_tree(dir);
+	ck_assert_int_eq(unlink(link), 0);
+	g_free(tu_write(dir, "x.txt", ""));
+	h_file = stamp_hash_tree(dir);
+	ck_assert_str_ne(h_dangling, h_empty);
+	ck_assert_str_ne(h_dangling, h_file);
+	/* A contract that cannot be read has no stamp. */
+	ck_assert_ptr_null(stamp_contract("run", "src", missing, &e));
+	ck_assert(cg_err_isset(&e));
+	ck_assert_ptr_nonnull(strstr(e.file, "nothing-here"));
+	cg_err_clear(&e);
+	g_free(h_none);
+	g_free(h_empty);
+	g_free(h_dangling);
+	g_free(h_file);
+	g_free(link);
+	g_free(missing);
+	g_free(dir);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("batch");
@@ -493,6 +754,13 @@ static Suite *suite(void)
 	tcase_add_test(tc, unchanged_contracts_are_not_rebuilt);
 	tcase_add_test(tc, stamp_lists_the_built_files);
 	tcase_add_test(tc, tree_hash_follows_content_and_names);
+	tcase_add_test(tc, one_job_runs_in_this_process);
+	tcase_add_test(tc, silent_jobs_report_no_text);
+	tcase_add_test(tc, a_worker_that_exits_fails_only_its_job);
+	tcase_add_test(tc, progress_bar_is_not_redrawn_every_step);
+	tcase_add_test(tc, progress_bar_replaces_the_built_lines);
+	tcase_add_test(tc, stamp_refuses_what_it_cannot_vouch_for);
+	tcase_add_test(tc, stamp_of_missing_and_unreadable_inputs);
 	suite_add_tcase(s, tc);
 	return s;
 }

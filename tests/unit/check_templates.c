@@ -6,6 +6,7 @@
  * missing text. */
 #include <check.h>
 #include <glib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "testutil.h"
@@ -165,6 +166,225 @@ START_TEST(site_words_yaml)
 }
 END_TEST
 
+/* ---- the template language itself (src/tmpl.c) ---- */
+
+/* A copy of specs/, lua/ and templates/ under tmp/root (g_free). */
+static char *make_root(void)
+{
+	static const char *const parts[] = { "specs", "lua", "templates" };
+	char *root = g_build_filename(tmp, "root", NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
+		char *to = g_build_filename(root, parts[i], NULL);
+		tu_copytree(parts[i], to);
+		g_free(to);
+	}
+	return root;
+}
+
+static char *read_out(const char *dir, const char *id, const char *name)
+{
+	char *path = g_build_filename(dir, id, name, NULL);
+	char *text = NULL;
+
+	ck_assert_msg(g_file_get_contents(path, &text, NULL, NULL), "cannot read %s", path);
+	g_free(path);
+	return text;
+}
+
+/* {{clause:ID}} is the clause's number in this contract's documents (or
+ * 該当なし when it is not in them); {{#if}} keeps its text only for a
+ * field with a value, clause numbers included; a field no document fills
+ * is empty; templates/<source>/NAME stands in for templates/NAME for that
+ * source only. */
+START_TEST(fields_if_blocks_and_clause_numbers)
+{
+	char *root = make_root();
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *nisc = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	char *shin = g_build_filename(root, "specs/contracts/shinagawa-dc-kikan.yaml", NULL);
+	char *plain, *text;
+	tu_run r;
+
+	g_free(tu_write(root, "templates/nisc/annex.md",
+	                "{{doc.title}}|{{#if doc.title}}hidden{{/if}}|{{clause:nisc-01}}|"
+	                "{{clause:nisc-06}}|{{#if contract.number}}N {{clause:nisc-01}}{{/if}}|"
+	                "{{#if contract.vendor}}V={{contract.vendor}}{{/if}}\n{{body}}"));
+	r = tu_cli("build", "--root", root, "--formats", "md", "-o", out, nisc, shin, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	text = read_out(out, "nisc-asp-yoyaku", "annex.md");
+	ck_assert_msg(g_str_has_prefix(text, "||第2の1(1)|（該当なし）|N 第2の1(1)|V=株式会社例示クラウド\n\n## 第1"),
+	              "annex.md: %.200s", text);
+	g_free(text);
+	/* The spec of that source and the annex of another: the shared ones. */
+	text = read_out(out, "nisc-asp-yoyaku", "spec.md");
+	ck_assert(g_str_has_prefix(text, "# 調達仕様書"));
+	g_free(text);
+	text = read_out(out, "shinagawa-dc-kikan", "annex.md");
+	ck_assert(g_str_has_prefix(text, "# 情報セキュリティに関する特記事項\n"));
+	g_free(text);
+	/* Without a contract number the block goes, clause number and all. */
+	plain = tu_write(tmp, "plain.yaml", "id: plain\ntitle: t\nsource: nisc\ncategory: asp\nvendor: v社\n");
+	r = tu_cli("build", "--root", root, "--formats", "md", "-o", out, plain, NULL);
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	text = read_out(out, "plain", "annex.md");
+	ck_assert_msg(g_str_has_prefix(text, "||第2の1(1)|（該当なし）||V=v社\n"), "annex.md: %.200s", text);
+	g_free(text);
+	g_free(plain);
+	g_free(nisc);
+	g_free(shin);
+	g_free(out);
+	g_free(root);
+}
+END_TEST
+
+/* Every mistake in a template stops `check` and `build` alike with exit 1
+ * at the template's line and column, and the build writes nothing. */
+START_TEST(template_mistakes_at_their_place)
+{
+	static const struct {
+		const char *text, *pos, *msg;
+	} cases[] = {
+		{ "# 見出し\n件名: {{contract.title\n", "2:5", "'{{' is not closed by '}}'" },
+		{ "{{#if contract.vendor}}{{#if contract.date}}x{{/if}}{{/if}}\n", "1:24",
+		  "'{{#if}}' blocks cannot be nested" },
+		{ "\n\n  {{#if vendor}}x{{/if}}\n", "3:3", "unknown field 'vendor' in '{{#if}}'" },
+		{ "件名{{/if}}\n", "1:3", "'{{/if}}' without '{{#if}}'" },
+		{ "{{body}}\n第{{clause:nisc-99}}\n", "2:2",
+		  "template refers to clause 'nisc-99', which source 'nisc' does not have" },
+		{ "{{ contract.titel }}\n", "1:1", "unknown field 'contract.titel' (did you mean 'contract.title'?)" },
+		{ "{{qqqqqqqqqqqq}}\n", "1:1", "unknown field 'qqqqqqqqqqqq'\n" },
+		{ "件名: {{#if doc.title}}{{contract.date}}\n{{body}}\n", "1:5",
+		  "'{{#if}}' is not closed by '{{/if}}'" },
+	};
+	char *root = make_root();
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *src = g_build_filename(root, "specs", "nisc", NULL);
+	char *contract = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *path = tu_write(root, "templates/spec.md", cases[i].text);
+		char *want = g_strdup_printf("%s:%s: error: %s", path, cases[i].pos, cases[i].msg);
+		tu_run r = tu_cli("check", "--root", root, src, NULL);
+		ck_assert_msg(r.status == 1 && strstr(r.err, want) != NULL,
+		              "case %zu check: exit %d, '%s' lacks '%s'", i, r.status, r.err, want);
+		tu_run_free(&r);
+		r = tu_cli("build", "--root", root, "--formats", "md", "-o", out, contract, NULL);
+		ck_assert_msg(r.status == 1 && strstr(r.err, want) != NULL,
+		              "case %zu build: exit %d, '%s' lacks '%s'", i, r.status, r.err, want);
+		ck_assert_int_le(tu_count_entries(out), 0);
+		tu_run_free(&r);
+		tu_rmtree(out);
+		g_free(want);
+		g_free(path);
+	}
+	g_free(contract);
+	g_free(src);
+	g_free(out);
+	g_free(root);
+}
+END_TEST
+
+/* The wording of pdf.yaml is shared by every source, so its clause
+ * references are checked against the contract's source when expanded (they
+ * crashed the check before). */
+/* pdf.yaml with its 件名 row of the spec and annex meta rewritten. */
+static void set_title_row(const char *yaml, const char *orig, const char *value)
+{
+	static const char line[] = "    - {label: 件名, value: \"{{contract.title}}\"}";
+	char **parts = g_strsplit(orig, line, 2);
+	char *row, *text;
+
+	ck_assert_uint_eq(g_strv_length(parts), 2);
+	row = g_strdup_printf("    - {label: 件名, value: \"%s\"}", value);
+	text = g_strconcat(parts[0], row, parts[1], NULL);
+	ck_assert(g_file_set_contents(yaml, text, -1, NULL));
+	g_free(text);
+	g_free(row);
+	g_strfreev(parts);
+}
+
+START_TEST(pdf_wording_refers_to_clauses)
+{
+	char *root = make_root();
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *contract = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	char *pdf = g_build_filename(out, "nisc-asp-yoyaku", "annex.pdf", NULL);
+	char *yaml = g_build_filename(root, "templates", "pdf.yaml", NULL);
+	char *orig = NULL;
+	tu_run r;
+
+	ck_assert(g_file_get_contents(yaml, &orig, NULL, NULL));
+	set_title_row(yaml, orig, "{{contract.title}}（{{clause:nisc-01}}）");
+	r = tu_cli("build", "--root", root, "--formats", "pdf", "-o", out, contract, NULL);
+	ck_assert_msg(r.status == 0, "exit %d: %s", r.status, r.err);
+	ck_assert(g_file_test(pdf, G_FILE_TEST_IS_REGULAR));
+	tu_run_free(&r);
+	tu_rmtree(out);
+	set_title_row(yaml, orig, "{{contract.title}}（{{clause:nisc-99}}）");
+	r = tu_cli("build", "--root", root, "--formats", "pdf", "-o", out, contract, NULL);
+	ck_assert_msg(r.status == 1, "exit %d: %s", r.status, r.err);
+	ck_assert_ptr_nonnull(strstr(r.err, "pdf.yaml:"));
+	ck_assert_ptr_nonnull(strstr(r.err, "error: template refers to clause 'nisc-99', which source 'nisc' does not have"));
+	ck_assert_int_le(tu_count_entries(out), 0);
+	tu_run_free(&r);
+	g_free(orig);
+	g_free(yaml);
+	g_free(pdf);
+	g_free(contract);
+	g_free(out);
+	g_free(root);
+}
+END_TEST
+
+/* A template file that is not there: exit 3 (a system failure, not a
+ * mistake in the input), from check, build and publish alike. */
+START_TEST(missing_template_files)
+{
+	static const char *const missing[] = { "annex.html", "labels.yaml", "site/page.html" };
+	char *root = make_root();
+	char *out = g_build_filename(tmp, "out", NULL);
+	char *src = g_build_filename(root, "specs", "nisc", NULL);
+	char *contract = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(missing); i++) {
+		char *path = g_build_filename(root, "templates", missing[i], NULL);
+		char *aside = g_strconcat(path, ".aside", NULL);
+		char *want = g_strdup_printf("%s:1:1: error: cannot open: No such file or directory", path);
+		tu_run r;
+		ck_assert_int_eq(rename(path, aside), 0);
+		if (i < 2) {
+			r = tu_cli("check", "--root", root, src, NULL);
+			ck_assert_msg(r.status == 3 && strstr(r.err, want) != NULL,
+			              "%s check: exit %d: %s", missing[i], r.status, r.err);
+			tu_run_free(&r);
+			r = tu_cli("build", "--root", root, "--formats", "html", "-o", out, contract, NULL);
+		} else {
+			r = tu_cli("publish", "--root", root, "--formats", "html", "--source", "nisc", "-o",
+			           out, NULL);
+		}
+		ck_assert_msg(r.status == 3 && strstr(r.err, want) != NULL, "%s: exit %d: %s",
+		              missing[i], r.status, r.err);
+		ck_assert_int_le(tu_count_entries(out), 0);
+		tu_run_free(&r);
+		tu_rmtree(out);
+		ck_assert_int_eq(rename(aside, path), 0);
+		g_free(want);
+		g_free(aside);
+		g_free(path);
+	}
+	g_free(contract);
+	g_free(src);
+	g_free(out);
+	g_free(root);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("templates");
@@ -176,6 +396,10 @@ static Suite *suite(void)
 	tcase_add_test(tc, pdf_yaml);
 	tcase_add_test(tc, checklists_yaml);
 	tcase_add_test(tc, site_words_yaml);
+	tcase_add_test(tc, fields_if_blocks_and_clause_numbers);
+	tcase_add_test(tc, template_mistakes_at_their_place);
+	tcase_add_test(tc, pdf_wording_refers_to_clauses);
+	tcase_add_test(tc, missing_template_files);
 	suite_add_tcase(s, tc);
 	return s;
 }
