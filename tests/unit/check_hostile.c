@@ -1084,6 +1084,194 @@ START_TEST(cleanup_of_what_is_in_flight)
 }
 END_TEST
 
+/* Atomic output at its edges, in-process (src/out.c): names that are not
+ * one entry of the output directory, interrupted writes, what counts as
+ * inside a stage, and commits that cannot happen leaving the previous
+ * output alone. */
+START_TEST(output_edge_cases)
+{
+	char *final = g_build_filename(out, "x", NULL);
+	char *dot = g_strconcat(out, "/.", NULL), *dotdot = g_strconcat(out, "/..", NULL);
+	char *stage, *sub, *twin, *text = NULL, *p;
+	cg_err e = { 0 };
+	struct stat st_out, st_shm;
+
+	g_mkdir_with_parents(out, 0755);
+	ck_assert_ptr_null(out_stage_dir(dot, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a directory name inside the output directory"));
+	cg_err_clear(&e);
+	ck_assert_ptr_null(out_stage_dir(dotdot, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "not a directory name inside the output directory"));
+	cg_err_clear(&e);
+	out_remove_tree(NULL);
+	ck_assert_int_eq(tu_count_entries(out), 0);
+	/* A write interrupted by a signal is retried, not reported. */
+	out_test_inject("write", 1, EINTR);
+	ck_assert(out_write_file(out, "eintr", "abc", 3, &e));
+	p = g_build_filename(out, "eintr", NULL);
+	ck_assert(g_file_get_contents(p, &text, NULL, NULL));
+	ck_assert_str_eq(text, "abc");
+	g_free(text);
+	g_free(p);
+	/* A hook value that is not OP:N:ERRNO is ignored. */
+	g_setenv("CLAUSEGEN_TEST_INJECT", "write:1", TRUE);
+	out_test_inject(NULL, 0, 0);
+	ck_assert(out_write_file(out, "plain", "p", 1, &e));
+	g_unsetenv("CLAUSEGEN_TEST_INJECT");
+	out_test_inject(NULL, 0, 0);
+	/* Files in a stage, and below it, are flushed with the stage when it
+	 * is committed; a directory whose name merely begins like the stage's
+	 * is not in it and is flushed file by file. */
+	stage = out_stage_dir(final, &e);
+	ck_assert_ptr_nonnull(stage);
+	sub = g_build_filename(stage, "fonts", NULL);
+	twin = g_strconcat(stage, "x", NULL);
+	g_mkdir_with_parents(sub, 0755);
+	g_mkdir_with_parents(twin, 0755);
+	out_test_inject("fsync", 1, EIO);
+	ck_assert(out_write_file(sub, "a", "a", 1, &e));
+	ck_assert(!out_write_file(twin, "b", "b", 1, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot flush: Input/output error"));
+	cg_err_clear(&e);
+	out_test_inject("fsync", 1, EIO);
+	ck_assert(!out_write_file(tmp, "c", "c", 1, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot flush: Input/output error"));
+	cg_err_clear(&e);
+	out_test_inject(NULL, 0, 0);
+	ck_assert_int_eq(tu_count_entries(twin), 0);
+	tu_rmtree(twin);
+	/* A stage removed before its commit: nothing is put in place. */
+	out_remove_tree(stage);
+	ck_assert(!out_commit_dir(stage, final, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "cannot flush: No such file or directory"));
+	cg_err_clear(&e);
+	ck_assert(!g_file_test(final, G_FILE_TEST_EXISTS));
+	g_free(stage);
+	/* The handlers' cleanup goes on past a stage someone else removed. */
+	{
+		char *fy = g_build_filename(out, "y", NULL), *fz = g_build_filename(out, "z", NULL);
+		char *sy = out_stage_dir(fy, &e), *sz = out_stage_dir(fz, &e);
+		ck_assert_ptr_nonnull(sy);
+		ck_assert_ptr_nonnull(sz);
+		ck_assert_int_eq(rmdir(sy), 0);
+		g_free(tu_write(sz, "f.md", "f\n"));
+		out_cleanup_inflight();
+		ck_assert(!g_file_test(sz, G_FILE_TEST_EXISTS));
+		out_remove_tree(sy); /* unregisters both */
+		out_remove_tree(sz);
+		g_free(fy);
+		g_free(fz);
+		g_free(sy);
+		g_free(sz);
+	}
+	/* The output became a file meanwhile: refused, the file kept. */
+	stage = out_stage_dir(final, &e);
+	ck_assert_ptr_nonnull(stage);
+	g_free(tu_write(out, "x", "someone's file\n"));
+	ck_assert(!out_commit_dir(stage, final, &e));
+	ck_assert_ptr_nonnull(strstr(e.msg, "the output exists and is not a directory"));
+	cg_err_clear(&e);
+	ck_assert(g_file_get_contents(final, &text, NULL, NULL));
+	ck_assert_str_eq(text, "someone's file\n");
+	g_free(text);
+	out_remove_tree(stage);
+	g_free(stage);
+	g_unlink(final);
+	/* A stage on another file system cannot be swapped in: the previous
+	 * output stays whole (where /dev/shm is another file system). */
+	if (stat(out, &st_out) == 0 && stat("/dev/shm", &st_shm) == 0 && st_out.st_dev != st_shm.st_dev) {
+		char shm[] = "/dev/shm/clausegen-stage-XXXXXX";
+		ck_assert_ptr_nonnull(mkdtemp(shm));
+		g_free(tu_write(shm, "new.txt", "new\n"));
+		g_free(tu_write(final, "old.txt", "old\n"));
+		ck_assert(!out_commit_dir(shm, final, &e));
+		ck_assert_ptr_nonnull(strstr(e.msg, "cannot replace output: Invalid cross-device link"));
+		cg_err_clear(&e);
+		ck_assert_int_eq(tu_count_entries(final), 1);
+		p = g_build_filename(final, "old.txt", NULL);
+		ck_assert(g_file_get_contents(p, &text, NULL, NULL));
+		ck_assert_str_eq(text, "old\n");
+		g_free(text);
+		g_free(p);
+		tu_rmtree(shm);
+		tu_rmtree(final);
+	}
+	assert_no_stray(out);
+	ck_assert_int_eq(tu_count_entries(out), 2); /* eintr and plain */
+	g_free(sub);
+	g_free(twin);
+	g_free(dot);
+	g_free(dotdot);
+	g_free(final);
+}
+END_TEST
+
+/* The stamp is written last, into the stage: when it cannot be, the build
+ * fails with exit 3 and the previous output, its stamp included, stays as
+ * it was; the next build finds that one up to date. */
+START_TEST(stamp_that_cannot_be_written)
+{
+	char *c = tu_write(tmp, "sel.yaml", "id: sel\ntitle: t\nsource: nisc\ncategory: asp\n"
+	                   "documents: [selection]\n");
+	GHashTable *before, *after;
+	tu_run r;
+
+	g_setenv("SOURCE_DATE_EPOCH", "1767225600", TRUE);
+	r = tu_cli("build", "--specs", specs, "--lua", lua, "-o", out, c, NULL);
+	EXPECT(r, 0, "built ");
+	tu_run_free(&r);
+	before = snapshot(out);
+	ck_assert_ptr_nonnull(g_hash_table_lookup(before, "sel/.clausegen-inputs"));
+	/* selection.json, selection.md, then the stamp. */
+	out_test_inject("create", 3, ENOSPC);
+	r = tu_cli("build", "--force", "--specs", specs, "--lua", lua, "-o", out, c, NULL);
+	out_test_inject(NULL, 0, 0);
+	EXPECT(r, 3, "/.clausegen-inputs:1:1: error: cannot create: No space left on device");
+	tu_run_free(&r);
+	after = snapshot(out);
+	ck_assert(same(before, after));
+	assert_no_stray(out);
+	ck_assert_int_eq(tu_count_entries(out), 1);
+	r = tu_cli("build", "--specs", specs, "--lua", lua, "-o", out, c, NULL);
+	EXPECT(r, 0, "up to date ");
+	tu_run_free(&r);
+	g_unsetenv("SOURCE_DATE_EPOCH");
+	g_hash_table_destroy(before);
+	g_hash_table_destroy(after);
+	g_free(c);
+}
+END_TEST
+
+/* The cleanup handlers: installed once, and a signal the caller ignores
+ * (nohup) stays ignored. In a child, so that this process keeps its own. */
+START_TEST(cleanup_handlers_respect_ignored_signals)
+{
+	pid_t pid;
+	int st;
+
+	fflush(NULL);
+	pid = fork();
+	ck_assert_int_ge(pid, 0);
+	if (pid == 0) {
+		struct sigaction hup, term;
+		signal(SIGHUP, SIG_IGN);
+		signal(SIGTERM, SIG_DFL);
+		out_install_signal_cleanup();
+		out_install_signal_cleanup();
+		sigaction(SIGHUP, NULL, &hup);
+		sigaction(SIGTERM, NULL, &term);
+		if (hup.sa_handler != SIG_IGN)
+			exit(10);
+		if (term.sa_handler == SIG_DFL || term.sa_handler == SIG_IGN)
+			exit(11);
+		raise(SIGHUP); /* still ignored: we go on */
+		exit(0);
+	}
+	ck_assert_int_eq(waitpid(pid, &st, 0), pid);
+	ck_assert_msg(WIFEXITED(st) && WEXITSTATUS(st) == 0, "child: status %d", st);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -1112,6 +1300,9 @@ static Suite *suite(void)
 	tcase_add_test(tc, script_reaches_for_what_is_hidden);
 	tcase_add_test(tc, script_as_bytecode);
 	tcase_add_test(tc, script_c_loops);
+	tcase_add_test(tc, output_edge_cases);
+	tcase_add_test(tc, stamp_that_cannot_be_written);
+	tcase_add_test(tc, cleanup_handlers_respect_ignored_signals);
 	suite_add_tcase(s, tc);
 	/* Real processes: the built binary, its memory and signals. */
 	tcase_add_checked_fixture(tp, setup, teardown);
