@@ -928,6 +928,7 @@ void pdf_table_row(pdf_table *t, PangoLayout *const *cells)
 		done[t->ncols + i] = cells[i] ? pdf_text_lines(cells[i]) : 0;
 	do {
 		double room = pdf_room(d) - 2 * t->pad + eps, used = 0;
+		int any = 0;
 		left = 0;
 		for (i = 0; i < t->ncols; i++) {
 			const lines_data *ld;
@@ -945,9 +946,17 @@ void pdf_table_row(pdf_table *t, PangoLayout *const *cells)
 				if (pdf_lines_height(cells[i], done[i], k) > used)
 					used = pdf_lines_height(cells[i], done[i], k);
 				done[i] += k;
+				any = 1;
 			}
 			if (done[i] < ld->n)
 				left = 1;
+		}
+		if (!any) {
+			/* Not one line fits at this page's foot: the row starts on
+			 * the next page, instead of leaving an empty piece of row
+			 * (its rules and nothing in it) here. */
+			next_page(d);
+			continue;
 		}
 		if (left)
 			used = pdf_room(d) - 2 * t->pad;
@@ -1096,13 +1105,27 @@ void pdf_join_soft(GString *buf, const char *next)
 		g_string_append_c(buf, ' ');
 }
 
+/* The text a soft break is followed by: the next node's literal or, for an
+ * emphasis or a link (no literal of their own), their first text's. Asking
+ * the node itself gave NULL there, and "wrap\n*across*" came out as
+ * "wrapacross". */
+static const char *text_after(cmark_node *n)
+{
+	while (n != NULL && cmark_node_get_literal(n) == NULL)
+		n = cmark_node_first_child(n);
+	return n ? cmark_node_get_literal(n) : NULL;
+}
+
 char *pdf_md_plain(const char *md)
 {
 	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
 	cmark_event_type ev;
 	GString *o = g_string_new(NULL);
-	int items = 0;
+	/* The item count of each open list, outermost first: a single counter
+	 * restarted the outer list at 1 after a nested one (1. 2. … 1. where
+	 * the source numbers 1. 2. … 2.). */
+	int items[16] = { 0 }, depth = 0;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
@@ -1118,14 +1141,19 @@ char *pdf_md_plain(const char *md)
 					cmark_node *t = cmark_node_first_child(n);
 					const char *lit = t ? cmark_node_get_literal(t) : NULL;
 					if (cmark_node_get_list_type(cmark_node_parent(p)) == CMARK_ORDERED_LIST)
-						g_string_append_printf(o, "%d. ", ++items);
+						g_string_append_printf(o, "%d. ", ++items[MIN(depth, 16) - 1]);
 					else if (!pdf_has_own_mark(lit))
 						g_string_append(o, "・");
 				}
 			}
 			break;
 		case CMARK_NODE_LIST:
-			items = ev == CMARK_EVENT_ENTER ? cmark_node_get_list_start(n) - 1 : 0;
+			if (ev == CMARK_EVENT_ENTER) {
+				if (++depth <= 16)
+					items[depth - 1] = cmark_node_get_list_start(n) - 1;
+			} else {
+				depth--;
+			}
 			break;
 		case CMARK_NODE_TEXT:
 		case CMARK_NODE_CODE:
@@ -1140,7 +1168,7 @@ char *pdf_md_plain(const char *md)
 			break;
 		case CMARK_NODE_SOFTBREAK: {
 			cmark_node *nx = cmark_node_next(n);
-			pdf_join_soft(o, nx ? cmark_node_get_literal(nx) : NULL);
+			pdf_join_soft(o, text_after(nx));
 			break;
 		}
 		case CMARK_NODE_LINEBREAK:

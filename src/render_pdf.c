@@ -45,8 +45,17 @@ static int want_text(const ynode *n, const char *what, const char *path, const y
 	if (!yn_want_text(n, at, what, path, err))
 		return 0;
 	/* Fields must exist: the same check as `clausegen check` makes for
-	 * the HTML templates. */
-	return tmpl_check(n->str, path, NULL, err);
+	 * the HTML templates. tmpl_check counts lines and columns in the text
+	 * it is given, here one YAML value: the error goes to that value's
+	 * place in the file (it said pdf.yaml:1:1 for a field on line 4). */
+	if (!tmpl_check(n->str, path, NULL, err)) {
+		if (err != NULL) {
+			err->line = n->line;
+			err->col = n->col;
+		}
+		return 0;
+	}
+	return 1;
 }
 
 static int load_list(const ynode *n, const char *what, const char *path, GPtrArray **out,
@@ -186,6 +195,40 @@ typedef struct {
 	double em;          /* one full-width character of the body */
 } pctx;
 
+/* The text a soft break is followed by: the next node's literal or, for an
+ * emphasis or a link (no literal of their own), their first text's. Asking
+ * the node itself gave NULL there, and "wrap\n*across*" came out as
+ * "wrapacross". */
+static const char *text_after(cmark_node *n)
+{
+	while (n != NULL && cmark_node_get_literal(n) == NULL)
+		n = cmark_node_first_child(n);
+	return n ? cmark_node_get_literal(n) : NULL;
+}
+
+/* The mark a list item opens with when it brings its own (pdf_has_own_mark):
+ * "①", "(ｱ)", "（1）", with the spaces after it. The item's following lines
+ * hang by its width, so that they start under the item's text: hanging by
+ * the first character alone put them under the "ｱ" of "(ｱ)". */
+static char *own_mark(const char *lit)
+{
+	const char *p = g_utf8_next_char(lit), *q;
+	gunichar c = g_utf8_get_char(lit);
+	int i;
+
+	if (c == '(' || c == 0xFF08)
+		for (q = p, i = 0; *q && i < 6; q = g_utf8_next_char(q), i++) {
+			c = g_utf8_get_char(q);
+			if (c == ')' || c == 0xFF09) {
+				p = g_utf8_next_char(q);
+				break;
+			}
+		}
+	while (*p == ' ' || g_utf8_get_char(p) == 0x3000 || g_utf8_get_char(p) == 0x2002)
+		p = g_utf8_next_char(p);
+	return g_strndup(lit, (gsize)(p - lit));
+}
+
 /* Lays out one clause body (or appendix body): `label` (may be NULL) opens
  * the first paragraph with a hanging indent of `hang`; the text column
  * starts at `x`, the label at x - hang. */
@@ -199,8 +242,10 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 	GString *buf = g_string_new(NULL);
 	PangoAttrList *al = pango_attr_list_new();
 	double right = pdf_left(d) + pdf_width(d);
-	int list_depth = 0, first = 1, items[16] = { 0 };
-	size_t strong_at = 0;
+	int list_depth = 0, first = 1, items[16] = { 0 }, nstrong = 0;
+	/* Where each open emphasis starts: one position for all of them made
+	 * the outer of *a **b** c* start at b, leaving "a" in the light face. */
+	size_t strong_at[16] = { 0 };
 	double item_x = x, item_hang = 0;
 	int in_item_first = 0;
 
@@ -226,7 +271,9 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 					int lvl = list_depth > 0 ? list_depth - 1 : 0;
 					char *mark = NULL;
 					if (cmark_node_get_list_type(cmark_node_parent(p)) == CMARK_ORDERED_LIST)
-						mark = g_strdup_printf("%d.", ++items[lvl < 16 ? lvl : 15]);
+						/* The en space of a clause's label: "1." with
+						 * no space ran into the item's first word. */
+						mark = g_strdup_printf("%d.\u2002", ++items[lvl < 16 ? lvl : 15]);
 					else if (!pdf_has_own_mark(lit))
 						mark = g_strdup("・");
 					item_x = x + lvl * c->em;
@@ -234,10 +281,10 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 						g_string_append(buf, mark);
 						item_hang = pdf_measure(d, PDF_MINCHO, BODY_PT, mark);
 					} else {
-						/* ①… hang by their own first character. */
-						char first_ch[8] = { 0 };
-						g_unichar_to_utf8(g_utf8_get_char(lit), first_ch);
-						item_hang = pdf_measure(d, PDF_MINCHO, BODY_PT, first_ch);
+						/* ①…, (ｱ)… hang by their own mark. */
+						char *own = own_mark(lit);
+						item_hang = pdf_measure(d, PDF_MINCHO, BODY_PT, own);
+						g_free(own);
 					}
 					g_free(mark);
 					in_item_first = 1;
@@ -284,7 +331,7 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 			break;
 		case CMARK_NODE_SOFTBREAK: {
 			cmark_node *nx = cmark_node_next(n);
-			pdf_join_soft(buf, nx ? cmark_node_get_literal(nx) : NULL);
+			pdf_join_soft(buf, text_after(nx));
 			break;
 		}
 		case CMARK_NODE_LINEBREAK:
@@ -293,10 +340,13 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 		case CMARK_NODE_STRONG:
 		case CMARK_NODE_EMPH:
 			if (enter) {
-				strong_at = buf->len;
+				if (nstrong < 16)
+					strong_at[nstrong] = buf->len;
+				nstrong++;
 			} else {
 				PangoAttribute *a = pango_attr_weight_new(PANGO_WEIGHT_BOLD);
-				a->start_index = (guint)strong_at;
+				nstrong--;
+				a->start_index = (guint)strong_at[nstrong < 16 ? nstrong : 15];
 				a->end_index = (guint)buf->len;
 				pango_attr_list_insert(al, a);
 			}
@@ -520,8 +570,12 @@ int render_pdf_doc(pdf_env *env, const doc_model *m, doc_kind k, const render_pd
 	/* The date printed and the date in the metadata are the same fixed
 	 * one, so that rebuilding gives the same bytes. */
 	g_hash_table_insert(f, (char *)"build.date", g_strdup(date));
+	/* 発注者 and 担当部署, or the one the contract has (a department alone
+	 * used to give an empty author). */
 	author = ct->department && ct->orderer ? g_strdup_printf("%s %s", ct->orderer, ct->department)
-	                                       : g_strdup(ct->orderer ? ct->orderer : "");
+	                                       : g_strdup(ct->orderer      ? ct->orderer
+	                                                  : ct->department ? ct->department
+	                                                                   : "");
 	creator = g_strdup_printf("clausegen %s", CLAUSEGEN_VERSION);
 	meta.title = dw->title;
 	meta.author = author;
@@ -804,7 +858,10 @@ static int guide_body(pctx *c, const sp_source *s, const render_pdf_words *w, GA
 			done_sec[chain[depth]] = 1;
 			heading(c, sc->depth, sc->number, sc->title);
 			t.depth = sc->depth;
-			t.text = g_strdup_printf("%s\u2002%s", sc->number, sc->title);
+			/* As heading() prints it: a section's number is optional,
+			 * and "%s" of NULL put "(null)" in the contents. */
+			t.text = sc->number ? g_strdup_printf("%s\u2002%s", sc->number, sc->title)
+			                    : g_strdup(sc->title);
 			t.page = pdf_page_count(d);
 			g_array_append_val(toc, t);
 		}
