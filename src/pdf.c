@@ -1174,6 +1174,14 @@ char *pdf_md_plain(const char *md)
 		case CMARK_NODE_LINEBREAK:
 			g_string_append_c(o, '\n');
 			break;
+		case CMARK_NODE_IMAGE:
+			/* alt text, then the address, as in the annex */
+			if (ev == CMARK_EVENT_EXIT) {
+				g_string_append(o, "（");
+				g_string_append(o, cmark_node_get_url(n));
+				g_string_append(o, "）");
+			}
+			break;
 		default:
 			break;
 		}

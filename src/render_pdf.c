@@ -351,6 +351,15 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 				pango_attr_list_insert(al, a);
 			}
 			break;
+		case CMARK_NODE_IMAGE:
+			/* Its alt text (the children), then its address, as the
+			 * HTML documents print an image (render_html.c). */
+			if (!enter) {
+				g_string_append(buf, "（");
+				g_string_append(buf, cmark_node_get_url(n));
+				g_string_append(buf, "）");
+			}
+			break;
 		default:
 			/* Raw HTML is dropped, as the HTML back-end drops it. */
 			break;

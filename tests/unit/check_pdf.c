@@ -1133,6 +1133,8 @@ START_TEST(contract_without_number_or_orderer)
 	txt = text_of(pdf, len, 1, 1, 1);
 	ft = flat(txt);
 	ck_assert_msg(strstr(ft, ftitle) != NULL && strstr(ft, "契約番号") == NULL, "%.1500s", ft);
+	/* No orderer: no 発注者 row (it printed "（以下「甲」という。）" alone). */
+	ck_assert_msg(strstr(ft, "発注者") == NULL, "an orderer row without an orderer: %.1500s", ft);
 	g_free(ft);
 	g_free(txt);
 	g_free(pdf);
@@ -1787,6 +1789,9 @@ START_TEST(md_plain_lists_breaks_and_marks)
 		{ "日本語の\n文章と\nLatin\nwords\n*emph*\n`code`\n[link](x)\n終わり。",
 		  "日本語の文章とLatin words emph code link終わり。" },
 		{ "<div>塊</div>\n\n文<b>中</b>。", "文中。" },
+		/* an image: its alt text and address, as in annex.html */
+		{ "配置は![配置図](https://example.org/fig.png)のとおり。![](a.png)",
+		  "配置は配置図（https://example.org/fig.png）のとおり。（a.png）" },
 	};
 	size_t i;
 
