@@ -683,7 +683,8 @@ static void glyph_node(const doc_node *n, int enter, void *ud)
 		return;
 	if (!n->is_clause) {
 		what = g_strdup_printf("section %s", n->section->id);
-		g->ok = pdf_check_text(g->env, PDF_GOTHIC, n->title, what, s->file, 0, 0, g->err);
+		g->ok = pdf_check_text(g->env, PDF_GOTHIC, n->title, what, s->file,
+		                       n->section->line, n->section->col, g->err);
 		g_free(what);
 		return;
 	}

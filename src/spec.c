@@ -333,39 +333,57 @@ static int parse_sections(ctx *c, sp_source *s, const ynode *root)
 {
 	static const char *const keys[] = { "id", "number", "title", "parent", "seed_lines", NULL };
 	const ynode *seq;
-	size_t i, j;
+	size_t i;
+	int ok = 0;
+	/* id -> index + 1 of the sections so far: a duplicate or a parent is
+	 * found at once (searching the list made a long source quadratic). */
+	GHashTable *ids;
 
 	if (!get_seq(c, root, "sections", 1, &seq))
 		return 0;
+	ids = g_hash_table_new(g_str_hash, g_str_equal);
 	s->sections = g_new0(sp_section, seq->n);
 	for (i = 0; i < seq->n; i++) {
-		const ynode *m = seq->items[i], *p;
+		const ynode *m = seq->items[i], *p, *t;
 		sp_section *sec = &s->sections[i];
+		gpointer at;
 		if (!want_map(c, m, "sections") ||
 		    !yn_check_keys(m, keys, "a section", c->file, c->err))
-			return 0;
+			goto out;
 		s->nsections++;
 		sec->parent = -1;
 		if (!get_id(c, m, "id", "-_.", &sec->id) || !get_str(c, m, "number", 0, &sec->number) ||
 		    !get_str(c, m, "title", 1, &sec->title) ||
 		    !get_lines(c, m, "seed_lines", 0, &sec->seed_first, &sec->seed_last))
-			return 0;
-		for (j = 0; j < i; j++)
-			if (strcmp(s->sections[j].id, sec->id) == 0)
-				return bad(c, yn_get(m, "id"), "duplicate section id '%s'%s", sec->id, "");
+			goto out;
+		/* The title's place, for messages about its text (a glyph no
+		 * font has) */
+		t = yn_get(m, "title");
+		sec->line = t->line;
+		sec->col = t->col;
+		if (g_hash_table_contains(ids, sec->id)) {
+			bad(c, yn_get(m, "id"), "duplicate section id '%s'%s", sec->id, "");
+			goto out;
+		}
+		g_hash_table_insert(ids, sec->id, GSIZE_TO_POINTER(i + 1));
 		p = yn_get(m, "parent");
 		if (p == NULL)
 			continue;
-		for (j = 0; j < i; j++)
-			if (p->type == YN_SCALAR && strcmp(s->sections[j].id, p->str) == 0)
-				break;
-		if (j == i)
-			return bad(c, p, "parent '%s' is not a section listed before this one%s",
-			           p->type == YN_SCALAR ? p->str : "?", "");
-		sec->parent = (int)j;
-		sec->depth = s->sections[j].depth + 1;
+		at = p->type == YN_SCALAR ? g_hash_table_lookup(ids, p->str) : NULL;
+		/* Only sections listed before this one: a section is not its own
+		 * parent, and the order of the list is the order of the text. */
+		if (at == NULL || GPOINTER_TO_SIZE(at) - 1 == i) {
+			bad(c, p, "parent '%s' is not a section listed before this one%s",
+			    p->type == YN_SCALAR ? p->str : "?", "");
+			goto out;
+		}
+		sec->parent = (int)(GPOINTER_TO_SIZE(at) - 1);
+		sec->depth = s->sections[sec->parent].depth + 1;
 	}
-	return 1;
+	ok = 1;
+out:
+	g_hash_table_destroy(ids);
+	return ok;
 }
 
 static int parse_notes(ctx *c, const ynode *root)

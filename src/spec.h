@@ -53,6 +53,7 @@ typedef struct {
 	int parent;          /* index of the enclosing section, -1 at top level */
 	int depth;           /* 0 at top level */
 	int seed_first, seed_last;
+	int line, col;       /* position of the title's value in source.yaml */
 } sp_section;
 
 /* One `when`/`unless` entry: attribute index and the values that match

@@ -229,6 +229,7 @@ static const mcase source_cases[] = {
 	  "  - {id: \"1\", number: \"1\", title: 施設, parnet: x}\n", "did you mean 'parent'" },
 	{ 's', "parent: \"1\"", "parent: \"2\"", "is not a section listed before" },
 	{ 's', "parent: \"1\"", "parent: [\"1\"]", "is not a section listed before" },
+	{ 's', "parent: \"1\"", "parent: \"1-1\"", "parent '1-1' is not a section listed before" },
 	{ 's', "{id: \"1-1\", number", "{id: \"1\", number", "duplicate section id" },
 	{ 's', "seed_lines: [3, 4]}", "seed_lines: [3]}", "two line numbers" },
 	{ 's', "  - {topic: a, decision: b, evidence: c}\n", "  - a\n", "must be a map" },

@@ -603,6 +603,16 @@ static char *slurp(const char *path, size_t *len)
 }
 
 /* A copy of specs/ in the temporary directory (g_free). */
+/* `text` with the first `from` replaced by `to` (g_free); fails the test
+ * when `from` is not there, so a fixture cannot silently stop applying. */
+static char *tu_replace_once(const char *text, const char *from, const char *to)
+{
+	const char *at = strstr(text, from);
+
+	ck_assert_msg(at != NULL, "fixture text not found: %s", from);
+	return g_strdup_printf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
+}
+
 static char *copy_specs(void)
 {
 	char *specs = g_build_filename(tmp, "specs", NULL);
@@ -1190,6 +1200,24 @@ START_TEST(fallback_glyph_in_a_title_warns_for_both_faces)
 	                            "IPAexゴシック; drawn from Noto Sans CJK JP") != NULL,
 	              "%.2000s", r.err);
 	tu_run_free(&r);
+	/* A section's title: the warning is at its place in source.yaml (it
+	 * said source.yaml:0:0, sections kept no position). */
+	{
+		char *yp = g_build_filename(specs, "funabashi-contract", "source.yaml", NULL), *y, *y2;
+		ck_assert(g_file_get_contents(yp, &y, NULL, NULL));
+		y2 = tu_replace_once(y, "{id: \"1\", number: \"1\", title: 操作手順,",
+		                     "{id: \"1\", number: \"1\", title: 实操作手順,");
+		ck_assert(g_file_set_contents(yp, y2, -1, NULL));
+		r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
+		ck_assert_msg(r.status == 0, "%.2000s", r.err);
+		ck_assert_msg(strstr(r.err, "source.yaml:23:35: warning: section 1: '实' U+5B9E is not in "
+		                            "IPAexゴシック; drawn from Noto Sans CJK JP") != NULL,
+		              "%.2000s", r.err);
+		tu_run_free(&r);
+		g_free(y2);
+		g_free(y);
+		g_free(yp);
+	}
 	g_free(c);
 	g_free(out);
 	g_free(specs);
