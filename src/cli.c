@@ -5,7 +5,9 @@
 #include <getopt.h>
 #include <glib.h>
 #include <jansson.h>
+#include <stdint.h>
 #include <string.h>
+#include <sys/stat.h>
 #include <unistd.h>
 
 #include "contract.h"
@@ -812,7 +814,12 @@ static void check_contract(cli *c, const char *path, check_count *n, GHashTable 
 		s = get_source(c, ct->source_id, CG_EINPUT, ct->file, yn_get(ct->root, "source"), &e);
 	if (s != NULL && contract_bind(ct, s, &e))
 		r = sel_run(ct, c->lua, &c->lim, &e);
-	if (r != NULL && (prev = g_hash_table_lookup(ids, ct->id)) != NULL) {
+	if (r != NULL && (prev = g_hash_table_lookup(ids, ct->id)) != NULL &&
+	    util_same_file(prev, path)) {
+		/* The same file named twice (a.yaml ./a.yaml, or in a directory
+		 * also given): checked once, not "also used by" itself. */
+		n->contracts--;
+	} else if (r != NULL && (prev = g_hash_table_lookup(ids, ct->id)) != NULL) {
 		/* Two contracts with one id would overwrite each other's output. */
 		const ynode *at = yn_get(ct->root, "id");
 		cg_err_set(&e, CG_EINPUT, path, at->line, at->col,
@@ -1177,11 +1184,33 @@ static void prescan(cli *c, build_run *b, size_t n)
 	g_hash_table_destroy(seen);
 }
 
+/* Adds `path` (taken) unless the list has that file already: a contract
+ * named twice (a.yaml ./a.yaml, or a file inside a directory also given)
+ * is built once, not reported as using its own id. `seen` holds the
+ * device and inode of every file added (the path, for one that does not
+ * exist: it fails later, once). */
+static void add_input(GPtrArray *files, GHashTable *seen, char *path)
+{
+	struct stat st;
+	char *key = stat(path, &st) == 0
+	                    ? g_strdup_printf("%ju:%ju", (uintmax_t)st.st_dev, (uintmax_t)st.st_ino)
+	                    : g_strconcat("?", path, NULL);
+
+	if (g_hash_table_contains(seen, key)) {
+		g_free(key);
+		g_free(path);
+		return;
+	}
+	g_hash_table_add(seen, key);
+	g_ptr_array_add(files, path);
+}
+
 /* The contract files of the command line: files as given, directories by
  * their *.yaml files in name order; none given: specs/contracts/. */
 static char **build_inputs(cli *c)
 {
 	GPtrArray *files = g_ptr_array_new();
+	GHashTable *seen = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	int i;
 
 	if (c->nargs == 0) {
@@ -1198,12 +1227,13 @@ static char **build_inputs(cli *c)
 			char **list = util_list_dir(c->args[i], ".yaml", UTIL_LIST_FILES);
 			char **p;
 			for (p = list; *p != NULL; p++)
-				g_ptr_array_add(files, *p);
+				add_input(files, seen, *p);
 			g_free(list);
 		} else {
-			g_ptr_array_add(files, g_strdup(c->args[i]));
+			add_input(files, seen, g_strdup(c->args[i]));
 		}
 	}
+	g_hash_table_destroy(seen);
 	g_ptr_array_add(files, NULL);
 	return (char **)g_ptr_array_free(files, FALSE);
 }

@@ -50,5 +50,9 @@ char *util_sde_date(void);
 /* True when the path names an existing directory / regular file. */
 int util_is_dir(const char *path);
 int util_is_file(const char *path);
+/* Do two paths name one existing file (same device and inode)? A file
+ * named twice on a command line (a.yaml ./a.yaml, or in a directory also
+ * given) is then taken once. */
+int util_same_file(const char *a, const char *b);
 
 #endif

@@ -999,6 +999,38 @@ START_TEST(parallel_build_with_an_unreadable_contract)
 }
 END_TEST
 
+/* A contract named twice - as a.yaml and ./a.yaml, or also inside a
+ * directory given - is checked and built once; it used to be reported as
+ * using its own id. Two different files with one id still are. */
+START_TEST(a_file_named_twice_is_taken_once)
+{
+	char *out = g_build_filename(tmp, "out", NULL), *copy, *text;
+	tu_run r;
+
+	r = tu_cli("check", "specs/contracts/shinagawa-dc-kikan.yaml",
+	           "./specs/contracts/shinagawa-dc-kikan.yaml", "specs/contracts", NULL);
+	EXPECT(r, 0, "checked 0 sources, 10 contracts, 0 scripts: ok");
+	tu_run_free(&r);
+	r = tu_cli("build", "--formats", "md", "-o", out, "specs/contracts/shinagawa-dc-kikan.yaml",
+	           "./specs/contracts/shinagawa-dc-kikan.yaml", "specs/contracts", NULL);
+	EXPECT(r, 0, "10 contracts: 10 built, 0 up to date, 0 failed");
+	tu_run_free(&r);
+	r = tu_cli("build", "-j", "2", "--formats", "md", "-o", out, "--force",
+	           "specs/contracts", "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	EXPECT(r, 0, "10 contracts: 10 built, 0 up to date, 0 failed");
+	tu_run_free(&r);
+	/* a real second file with the same id is still an error */
+	ck_assert(g_file_get_contents("specs/contracts/shinagawa-dc-kikan.yaml", &text, NULL, NULL));
+	copy = tu_write(tmp, "copy.yaml", text);
+	r = tu_cli("check", "specs/contracts/shinagawa-dc-kikan.yaml", copy, NULL);
+	EXPECT(r, 1, "contract id 'shinagawa-dc-kikan' is also used by specs/contracts/shinagawa-dc-kikan.yaml");
+	tu_run_free(&r);
+	g_free(copy);
+	g_free(text);
+	g_free(out);
+}
+END_TEST
+
 /* ---- publish and export into files ---- */
 
 /* Every source, or one of them kept beside a previous site's others. */
@@ -1122,6 +1154,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, parties_and_choice_reasons);
 	tcase_add_test(tc, broken_script_stops_explain_and_build);
 	tcase_add_test(tc, parallel_build_with_an_unreadable_contract);
+	tcase_add_test(tc, a_file_named_twice_is_taken_once);
 	tcase_add_test(tc, publish_every_source_then_one);
 	tcase_add_test(tc, publish_over_a_file_is_refused);
 	tcase_add_test(tc, export_to_a_file);
