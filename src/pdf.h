@@ -189,8 +189,10 @@ double pdf_measure(pdf_doc *d, pdf_face f, double size, const char *text);
  * dropped as the HTML back-end drops it. Returns a new string (g_free). */
 char *pdf_md_plain(const char *md);
 
-/* True when a list item's text opens with its own mark (①, (1), ア …),
- * so no bullet goes before it. */
+/* True when a list item's text opens with its own mark (①, ⑴, ㈠, (1),
+ * （1）, ・, •), so no bullet goes before it. Not ア, イ …: a katakana letter
+ * also begins ordinary words (アクセス), and 公用文 items so marked are
+ * written as (ｱ) or as sections. */
 int pdf_has_own_mark(const char *text);
 
 /* Appends `next` to `buf` after a Markdown soft break: nothing between

@@ -31,10 +31,10 @@ if command -v gcovr >/dev/null 2>&1; then
 	# Branches on lines of assert()-style impossibilities still count:
 	# nothing is excluded by pattern.
 	echo "== branch coverage of src/"
-	gcovr -r . --object-directory "$build" --filter 'src/' --branches \
+	gcovr -r . "$build" --object-directory "$build" --filter 'src/' --branches \
 		--exclude-unreachable-branches
 	echo "== line coverage of src/"
-	gcovr -r . --object-directory "$build" --filter 'src/' | tail -n 3
+	gcovr -r . "$build" --object-directory "$build" --filter 'src/' | tail -n 3
 	if [ -n "${COVERAGE_FILES:-}" ]; then
 		filters=""
 		for f in $COVERAGE_FILES; do
@@ -42,7 +42,7 @@ if command -v gcovr >/dev/null 2>&1; then
 		done
 		echo "== branch coverage of: $COVERAGE_FILES"
 		# shellcheck disable=SC2086
-		gcovr -r . --object-directory "$build" $filters --branches \
+		gcovr -r . "$build" --object-directory "$build" $filters --branches \
 			--exclude-unreachable-branches | tail -n 3
 	fi
 else
