@@ -331,7 +331,7 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 {
 	const ct_contract *ct = m->sel->ct;
 	const cl_kind *k = find_kind(w, name);
-	GPtrArray *rows, *tops = g_ptr_array_new();
+	GPtrArray *rows, *tops;
 	pdf_meta meta;
 	pdf_doc *d;
 	pdf_table *t;
@@ -349,6 +349,9 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 		           name);
 		return 0;
 	}
+	/* Made only now: created before the check above, it leaked for an
+	 * unknown checklist (valgrind in CI). */
+	tops = g_ptr_array_new();
 	author = orderer_of(ct);
 	creator = g_strdup_printf("clausegen %s", CLAUSEGEN_VERSION);
 	subject = ct->number ? g_strdup_printf("%s（%s）", ct->title, ct->number) : g_strdup(ct->title);
