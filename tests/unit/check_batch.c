@@ -291,16 +291,8 @@ typedef struct {
 
 static void tree_init(tree *t)
 {
-	static const char *const parts[] = { "specs", "lua", "templates" };
-	size_t i;
-
-	t->root = g_build_filename(tmp, "root", NULL);
+	t->root = tu_copy_root(tmp, 1);
 	t->out = g_build_filename(tmp, "out", NULL);
-	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
-		char *to = g_build_filename(t->root, parts[i], NULL);
-		tu_copytree(parts[i], to);
-		g_free(to);
-	}
 }
 
 static void tree_free(tree *t)

@@ -30,6 +30,14 @@ static void teardown(void)
 		              (r).err, (needle));                                            \
 	} while (0)
 
+/* Runs `clausegen ARGS...` and EXPECTs exit `code` and `needle` on stderr. */
+#define EXPECT_RUN(code, needle, ...)                    \
+	do {                                             \
+		tu_run run_ = tu_cli(__VA_ARGS__, NULL); \
+		EXPECT(run_, code, needle);              \
+		tu_run_free(&run_);                      \
+	} while (0)
+
 /* ---- usage errors: exit 2 ---- */
 
 START_TEST(usage_errors)
@@ -37,59 +45,37 @@ START_TEST(usage_errors)
 	tu_run r = tu_cli(NULL);
 	ck_assert_int_eq(r.status, 2);
 	tu_run_free(&r);
-	r = tu_cli("selct", NULL);
-	EXPECT(r, 2, "clausegen: error: unknown command 'selct' (did you mean 'select'?)");
-	tu_run_free(&r);
-	r = tu_cli("select", "--bogus", NULL);
-	EXPECT(r, 2, "unknown option '--bogus'");
-	tu_run_free(&r);
-	r = tu_cli("sources", "--class", "I", NULL);
-	EXPECT(r, 2, "option '--class' is not used by 'sources'");
-	tu_run_free(&r);
-	r = tu_cli("sources", "--format", "xml", NULL);
-	EXPECT(r, 2, "--format is json or text, not 'xml'");
-	tu_run_free(&r);
-	r = tu_cli("categories", "--format", "json", NULL);
-	EXPECT(r, 2, "'categories' needs --source ID");
-	tu_run_free(&r);
-	r = tu_cli("classes", "--source", "shinagwa", NULL);
-	EXPECT(r, 2, "unknown source 'shinagwa' (did you mean 'shinagawa'? known: funabashi-cloud, funabashi-contract, nisc, shinagawa)");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "dc", NULL);
-	EXPECT(r, 2, "select needs --class");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "sass", "--class", "I", NULL);
-	EXPECT(r, 2, "unknown category 'sass' (did you mean 'saas'?");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "dc", "--class", "V", NULL);
-	EXPECT(r, 2, "unknown class 'V'");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "dc", "--class", "I", "--set",
-	           "web-application", NULL);
-	EXPECT(r, 2, "--set takes key=value, not 'web-application'");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "dc", "--class", "I", "--set",
-	           "web-app=true", NULL);
-	EXPECT(r, 2, "unknown attribute 'web-app'");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "dc", "--class", "I", "--set",
-	           "web-application=maybe", NULL);
-	EXPECT(r, 2, "attribute 'web-application' is true or false, not 'maybe'");
-	tu_run_free(&r);
-	r = tu_cli("select", "--source", "shinagawa", "--category", "dc", "--class", "I", "--set",
-	           "admin-channel=fax", NULL);
-	EXPECT(r, 2, "unknown value 'fax'");
-	tu_run_free(&r);
-	r = tu_cli("select", "--contract", "x.yaml", "--class", "I", NULL);
-	EXPECT(r, 2, "give either --contract or --source");
-	tu_run_free(&r);
-	r = tu_cli("explain", "--source", "shinagawa", "--category", "dc", "--class", "I", NULL);
-	EXPECT(r, 2, "'explain' needs --clause ID");
-	tu_run_free(&r);
-	r = tu_cli("explain", "--source", "shinagawa", "--category", "dc", "--class", "I",
-	           "--clause", "sg-1-1-9", NULL);
-	EXPECT(r, 2, "no clause 'sg-1-1-9' in source 'shinagawa' (did you mean 'sg-1-1-");
-	tu_run_free(&r);
+	EXPECT_RUN(2, "clausegen: error: unknown command 'selct' (did you mean 'select'?)",
+	           "selct");
+	EXPECT_RUN(2, "unknown option '--bogus'", "select", "--bogus");
+	EXPECT_RUN(2, "option '--class' is not used by 'sources'", "sources", "--class", "I");
+	EXPECT_RUN(2, "--format is json or text, not 'xml'", "sources", "--format", "xml");
+	EXPECT_RUN(2, "'categories' needs --source ID", "categories", "--format", "json");
+	EXPECT_RUN(2,
+	           "unknown source 'shinagwa' (did you mean 'shinagawa'? known: funabashi-cloud, funabashi-contract, nisc, shinagawa)",
+	           "classes", "--source", "shinagwa");
+	EXPECT_RUN(2, "select needs --class", "select", "--source", "shinagawa", "--category",
+	           "dc");
+	EXPECT_RUN(2, "unknown category 'sass' (did you mean 'saas'?", "select", "--source",
+	           "shinagawa", "--category", "sass", "--class", "I");
+	EXPECT_RUN(2, "unknown class 'V'", "select", "--source", "shinagawa", "--category", "dc",
+	           "--class", "V");
+	EXPECT_RUN(2, "--set takes key=value, not 'web-application'", "select", "--source",
+	           "shinagawa", "--category", "dc", "--class", "I", "--set", "web-application");
+	EXPECT_RUN(2, "unknown attribute 'web-app'", "select", "--source", "shinagawa",
+	           "--category", "dc", "--class", "I", "--set", "web-app=true");
+	EXPECT_RUN(2, "attribute 'web-application' is true or false, not 'maybe'", "select",
+	           "--source", "shinagawa", "--category", "dc", "--class", "I", "--set",
+	           "web-application=maybe");
+	EXPECT_RUN(2, "unknown value 'fax'", "select", "--source", "shinagawa", "--category", "dc",
+	           "--class", "I", "--set", "admin-channel=fax");
+	EXPECT_RUN(2, "give either --contract or --source", "select", "--contract", "x.yaml",
+	           "--class", "I");
+	EXPECT_RUN(2, "'explain' needs --clause ID", "explain", "--source", "shinagawa",
+	           "--category", "dc", "--class", "I");
+	EXPECT_RUN(2, "no clause 'sg-1-1-9' in source 'shinagawa' (did you mean 'sg-1-1-",
+	           "explain", "--source", "shinagawa", "--category", "dc", "--class", "I",
+	           "--clause", "sg-1-1-9");
 }
 END_TEST
 
@@ -635,9 +621,8 @@ START_TEST(empty_specs_directory)
 	ck_assert_int_eq(r.status, 0);
 	ck_assert_str_eq(r.out, "");
 	tu_run_free(&r);
-	r = tu_cli("classes", "--specs", specs, "--source", "nisc", NULL);
-	EXPECT(r, 2, "unknown source 'nisc' (known: none)");
-	tu_run_free(&r);
+	EXPECT_RUN(2, "unknown source 'nisc' (known: none)", "classes", "--specs", specs,
+	           "--source", "nisc");
 	r = tu_cli("publish", "--specs", specs, "-o", out, NULL);
 	want = g_strdup_printf("no sources in %s", specs);
 	EXPECT(r, 2, want);
@@ -752,24 +737,19 @@ START_TEST(check_a_copy_outside_specs)
 	tu_copytree("specs/nisc", good);
 	clause = tu_write(draft, "clauses/nisc-01.md", "---\nid: nisc-01\nnumber: \"(1)\"\nsection: [\n---\nx\n");
 	want = g_strdup_printf("%s:5:1: error: YAML: ", clause);
-	r = tu_cli("check", draft, NULL);
-	EXPECT(r, 1, want);
-	tu_run_free(&r);
+	EXPECT_RUN(1, want, "check", draft);
 	r = tu_cli("check", "specs/contracts/nisc-asp-yoyaku.yaml", draft, NULL);
 	EXPECT(r, 1, want);
 	ck_assert_ptr_nonnull(strstr(r.err, "checked 1 source, 1 contract, 0 scripts: problems found"));
 	tu_run_free(&r);
-	r = tu_cli("check", "specs/nisc", draft, NULL);
-	EXPECT(r, 1, want);
-	tu_run_free(&r);
+	EXPECT_RUN(1, want, "check", "specs/nisc", draft);
 	/* Two good copies of one source: both checked, both fine. */
 	r = tu_cli("check", "specs/contracts/nisc-asp-yoyaku.yaml", good, draft, NULL);
 	EXPECT(r, 1, want);
 	ck_assert_ptr_nonnull(strstr(r.err, "checked 2 sources, 1 contract, 0 scripts"));
 	tu_run_free(&r);
-	r = tu_cli("check", good, "specs/nisc", NULL);
-	EXPECT(r, 0, "checked 2 sources, 0 contracts, 0 scripts: ok\n");
-	tu_run_free(&r);
+	EXPECT_RUN(0, "checked 2 sources, 0 contracts, 0 scripts: ok\n", "check", good,
+	           "specs/nisc");
 	g_free(clause);
 	g_free(want);
 	g_free(draft);
@@ -793,9 +773,7 @@ START_TEST(check_contracts_side_by_side)
 	/* .yml is a contract too. */
 	g_free(tu_write(tmp, "a.yml", CONTRACT_HEAD "category: dc\nclass: I\n"));
 	yml = g_build_filename(tmp, "a.yml", NULL);
-	r = tu_cli("check", yml, NULL);
-	EXPECT(r, 0, "checked 0 sources, 1 contract, 0 scripts: ok");
-	tu_run_free(&r);
+	EXPECT_RUN(0, "checked 0 sources, 1 contract, 0 scripts: ok", "check", yml);
 	g_free(yml);
 	g_free(a);
 	g_free(b);
@@ -1005,26 +983,22 @@ END_TEST
 START_TEST(a_file_named_twice_is_taken_once)
 {
 	char *out = g_build_filename(tmp, "out", NULL), *copy, *text;
-	tu_run r;
 
-	r = tu_cli("check", "specs/contracts/shinagawa-dc-kikan.yaml",
-	           "./specs/contracts/shinagawa-dc-kikan.yaml", "specs/contracts", NULL);
-	EXPECT(r, 0, "checked 0 sources, 10 contracts, 0 scripts: ok");
-	tu_run_free(&r);
-	r = tu_cli("build", "--formats", "md", "-o", out, "specs/contracts/shinagawa-dc-kikan.yaml",
-	           "./specs/contracts/shinagawa-dc-kikan.yaml", "specs/contracts", NULL);
-	EXPECT(r, 0, "10 contracts: 10 built, 0 up to date, 0 failed");
-	tu_run_free(&r);
-	r = tu_cli("build", "-j", "2", "--formats", "md", "-o", out, "--force",
-	           "specs/contracts", "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
-	EXPECT(r, 0, "10 contracts: 10 built, 0 up to date, 0 failed");
-	tu_run_free(&r);
+	EXPECT_RUN(0, "checked 0 sources, 10 contracts, 0 scripts: ok", "check",
+	           "specs/contracts/shinagawa-dc-kikan.yaml",
+	           "./specs/contracts/shinagawa-dc-kikan.yaml", "specs/contracts");
+	EXPECT_RUN(0, "10 contracts: 10 built, 0 up to date, 0 failed", "build", "--formats", "md",
+	           "-o", out, "specs/contracts/shinagawa-dc-kikan.yaml",
+	           "./specs/contracts/shinagawa-dc-kikan.yaml", "specs/contracts");
+	EXPECT_RUN(0, "10 contracts: 10 built, 0 up to date, 0 failed", "build", "-j", "2",
+	           "--formats", "md", "-o", out, "--force", "specs/contracts",
+	           "specs/contracts/nisc-asp-yoyaku.yaml");
 	/* a real second file with the same id is still an error */
 	ck_assert(g_file_get_contents("specs/contracts/shinagawa-dc-kikan.yaml", &text, NULL, NULL));
 	copy = tu_write(tmp, "copy.yaml", text);
-	r = tu_cli("check", "specs/contracts/shinagawa-dc-kikan.yaml", copy, NULL);
-	EXPECT(r, 1, "contract id 'shinagawa-dc-kikan' is also used by specs/contracts/shinagawa-dc-kikan.yaml");
-	tu_run_free(&r);
+	EXPECT_RUN(1,
+	           "contract id 'shinagawa-dc-kikan' is also used by specs/contracts/shinagawa-dc-kikan.yaml",
+	           "check", "specs/contracts/shinagawa-dc-kikan.yaml", copy);
 	g_free(copy);
 	g_free(text);
 	g_free(out);
@@ -1033,31 +1007,31 @@ END_TEST
 
 /* ---- publish and export into files ---- */
 
+/* Asserts that the site has pages for every bundled source (`again`: after
+ * publishing one of them over it). */
+static void every_source_has_pages(const char *site, int again)
+{
+	static const char *const ids[] = { "funabashi-cloud", "funabashi-contract", "nisc", "shinagawa" };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(ids); i++) {
+		char *d = g_build_filename(site, ids[i], NULL);
+		ck_assert_msg(tu_count_entries(d) > 0, again ? "%s lost" : "no pages for %s", ids[i]);
+		g_free(d);
+	}
+}
+
 /* Every source, or one of them kept beside a previous site's others. */
 START_TEST(publish_every_source_then_one)
 {
 	char *site = g_build_filename(tmp, "site", NULL);
 	char *want = g_strdup_printf("published %s/ (4 sources)\n", site);
 	char *one = g_strdup_printf("published %s/ (1 source)\n", site);
-	static const char *const ids[] = { "funabashi-cloud", "funabashi-contract", "nisc", "shinagawa" };
-	size_t i;
-	tu_run r = tu_cli("publish", "--formats", "html", "-o", site, NULL);
 
-	EXPECT(r, 0, want);
-	for (i = 0; i < G_N_ELEMENTS(ids); i++) {
-		char *d = g_build_filename(site, ids[i], NULL);
-		ck_assert_msg(tu_count_entries(d) > 0, "no pages for %s", ids[i]);
-		g_free(d);
-	}
-	tu_run_free(&r);
-	r = tu_cli("publish", "--formats", "html", "--source", "nisc", "-o", site, NULL);
-	EXPECT(r, 0, one);
-	for (i = 0; i < G_N_ELEMENTS(ids); i++) {
-		char *d = g_build_filename(site, ids[i], NULL);
-		ck_assert_msg(tu_count_entries(d) > 0, "%s lost", ids[i]);
-		g_free(d);
-	}
-	tu_run_free(&r);
+	EXPECT_RUN(0, want, "publish", "--formats", "html", "-o", site);
+	every_source_has_pages(site, 0);
+	EXPECT_RUN(0, one, "publish", "--formats", "html", "--source", "nisc", "-o", site);
+	every_source_has_pages(site, 1);
 	g_free(want);
 	g_free(one);
 	g_free(site);
@@ -1105,9 +1079,8 @@ START_TEST(export_to_a_file)
 	ck_assert_int_eq(tu_count_entries(dir), 0);
 	ck_assert_int_eq(tu_count_entries(tmp), 2); /* nisc.csv and adir */
 	tu_run_free(&r);
-	r = tu_cli("export", "--source", "nisc", "-o", missing, NULL);
-	EXPECT(r, 3, "nisc.json:1:1: error: cannot create: No such file or directory");
-	tu_run_free(&r);
+	EXPECT_RUN(3, "nisc.json:1:1: error: cannot create: No such file or directory", "export",
+	           "--source", "nisc", "-o", missing);
 	tu_run_free(&want);
 	g_free(text);
 	g_free(csv);

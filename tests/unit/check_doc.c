@@ -284,18 +284,10 @@ END_TEST
 
 START_TEST(check_reports_a_broken_template)
 {
-	char *root = g_build_filename(tmp, "root", NULL);
+	char *root = tu_copy_root(tmp, 1);
 	char *tdir = g_build_filename(root, "templates", NULL);
-	char *sub;
 	tu_run r;
 
-	sub = g_build_filename(root, "specs", NULL);
-	tu_copytree("specs", sub);
-	g_free(sub);
-	sub = g_build_filename(root, "lua", NULL);
-	tu_copytree("lua", sub);
-	g_free(sub);
-	tu_copytree("templates", tdir);
 	g_free(tu_write(tdir, "shinagawa/annex.md", "# 特記事項\n\n{{clause:sg-1-1-0}}\n{{body}}\n"));
 	r = tu_cli("check", "--root", root, NULL);
 	ck_assert_int_eq(r.status, 1);
@@ -326,15 +318,11 @@ END_TEST
 
 /* ---- a source of our own, built through a root of our own ---- */
 
-typedef struct {
-	const char *rel, *text;
-} fixture;
-
 /* odd: sections five deep, parties, and appendices of unusual shapes
  * (columns without id or name, a name that is not text, values that are
  * maps, items that are not a list, no rows, columns that are not a list).
  * bare: no classes, categories, tables or parties. */
-static const fixture odd_files[] = {
+static const tu_file odd_files[] = {
 	{ "specs/odd/source.yaml",
 	  "id: odd\ntitle: 奇妙な基準\npublisher: 例示市\nversion: \"1\"\n"
 	  "seed: {file: x.txt, lines: [1, 50]}\n"
@@ -342,12 +330,7 @@ static const fixture odd_files[] = {
 	  "categories:\n  - {id: dev, name: 開発}\n"
 	  "marks: {\"○\": required, \"-\": not-applicable}\n"
 	  "parties: {orderer: 市, vendor: 受託者}\n"
-	  "sections:\n"
-	  "  - {id: \"1\", number: \"1\", title: 総則, seed_lines: [1, 1]}\n"
-	  "  - {id: \"1-1\", number: \"1-1\", title: 細則, parent: \"1\", seed_lines: [2, 2]}\n"
-	  "  - {id: \"1-1-1\", number: \"1-1-1\", title: 細目, parent: \"1-1\", seed_lines: [3, 3]}\n"
-	  "  - {id: \"1-1-1-1\", number: \"1-1-1-1\", title: 小目, parent: \"1-1-1\", seed_lines: [4, 4]}\n"
-	  "  - {id: \"1-1-1-1-1\", number: \"1-1-1-1-1\", title: 微目, parent: \"1-1-1-1\", seed_lines: [5, 5]}\n" },
+	  TU_SECTIONS_FIVE_DEEP },
 	{ "specs/odd/clauses/odd-1.md",
 	  "---\nid: odd-1\nnumber: \"1\"\nsection: \"1\"\ntitle: 'links, \"quotes\"'\n"
 	  "marks: {I: \"○\"}\nappendices: [app-a, app-b, app-c, app-d]\nseed_lines: [10, 12]\n---\n"
@@ -393,19 +376,14 @@ static const fixture odd_files[] = {
  * path (g_free). */
 static char *odd_root(void)
 {
-	char *root = g_build_filename(tmp, "root", NULL);
-	char *p = g_build_filename(root, "templates", NULL);
-	const fixture *f;
+	char *root = tu_copy_root(tmp, 0);
 
-	tu_copytree("templates", p);
-	g_free(p);
-	p = g_build_filename(root, "lua", NULL);
-	tu_copytree("lua", p);
-	g_free(p);
-	for (f = odd_files; f->rel != NULL; f++)
-		g_free(tu_write(root, f->rel, f->text));
+	tu_write_files(root, odd_files);
 	return root;
 }
+
+/* The contract t of the source odd, class I, category dev. */
+#define ODD_CONTRACT "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n"
 
 /* Builds the contract `yaml` (id t) with --root `root` (HTML and Markdown
  * only) and returns out/t/FILE (g_free) or NULL; *r gets the run. */
@@ -425,6 +403,17 @@ static char *built_in(const char *root, const char *yaml, const char *file, tu_r
 	return text;
 }
 
+/* built_in, for a build that must succeed: out/t/FILE (g_free) or NULL. */
+static char *built_ok(const char *root, const char *yaml, const char *file)
+{
+	tu_run r;
+	char *text = built_in(root, yaml, file, &r);
+
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	tu_run_free(&r);
+	return text;
+}
+
 #define ck_has(hay, needle) \
 	ck_assert_msg(strstr((hay), (needle)) != NULL, "missing: %s", (needle))
 
@@ -441,8 +430,7 @@ START_TEST(deep_sections_number_in_koyobun_style)
 	g_free(tu_write(root, "templates/odd/annex.md",
 	                "# 特記事項\n\n深い条項は{{clause:odd-2}}、除いた条項は{{clause:odd-3}}、"
 	                "最初の条項は{{clause:odd-1}}。\n{{body}}{{appendices}}"));
-	md = built_in(root, "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n"
-	                    "choices:\n  exclude: [odd-3]\n",
+	md = built_in(root, ODD_CONTRACT "choices:\n  exclude: [odd-3]\n",
 	              "annex.md", &r);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	ck_has(r.err, "(2 required, 0 optional, 0 included of 3)");
@@ -456,10 +444,7 @@ START_TEST(deep_sections_number_in_koyobun_style)
 	           "(1)　受託者は市に報告する。\n");
 	ck_assert_ptr_null(strstr(md, "除かれる条項"));
 	g_free(md);
-	html = built_in(root, "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n",
-	                "annex.html", &r);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
+	html = built_ok(root, ODD_CONTRACT, "annex.html");
 	ck_has(html, "<h6><span class=\"num\">(ア)</span>微目</h6>");
 	ck_has(html, "<section class=\"sec depth-4\" id=\"sec-1-1-1-1-1\">");
 	ck_has(html, "<div class=\"clause depth-5\" id=\"odd-2\">\n<span class=\"num\">(1)</span>");
@@ -479,12 +464,9 @@ END_TEST
 START_TEST(appendix_tables_of_any_shape)
 {
 	char *root = odd_root();
-	const char *yaml = "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n";
-	tu_run r;
-	char *html = built_in(root, yaml, "annex.html", &r), *md, *c;
+	const char *yaml = ODD_CONTRACT;
+	char *html = built_ok(root, yaml, "annex.html"), *md, *c;
 
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
 	ck_has(html, "<thead><tr><th>名称</th><th>説明</th><th></th><th>無名</th><th>備考</th>"
 	             "<th></th></tr></thead>\n<tbody>\n"
 	             "<tr class=\"level-0\"><td>甲</td><td>説明甲</td><td>高</td><td></td>"
@@ -510,9 +492,7 @@ START_TEST(appendix_tables_of_any_shape)
 	ck_has(c, "<section class=\"appendix\" id=\"app-app-d\">\n<h2>別紙D</h2>\n<p>別紙Dの本文。</p>\n"
 	          "</section>");
 	g_free(html);
-	md = built_in(root, yaml, "annex.md", &r);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
+	md = built_ok(root, yaml, "annex.md");
 	ck_has(md, "\n## 別紙A\n\n別紙Aの本文。\n\n- 甲 / 説明甲 / 高 / 備考: 注 / 値\n  - 甲1\n- 丙\n"
 	           "\n## 別紙B\n\n別紙Bの本文。\n\n\n## 別紙C\n\n別紙Cの本文。\n\n"
 	           "\n## 別紙D\n\n別紙Dの本文。\n\n\n---");
@@ -529,15 +509,12 @@ START_TEST(images_in_clauses_become_text)
 	char *root = odd_root();
 	const char *yaml = "id: t\ntitle: 試験\norderer: 例示市\nsource: odd\ncategory: dev\nclass: I\n";
 	char *html;
-	tu_run r;
 
 	g_free(tu_write(root, "specs/odd/clauses/odd-2.md",
 	                "---\nid: odd-2\nnumber: \"1\"\nsection: \"1-1-1-1-1\"\nmarks: {I: \"○\"}\n"
 	                "seed_lines: [20, 20]\n---\n配置は![配置図](https://example.org/fig.png)のとおり。"
 	                "[規程](https://example.org/r)と![](local.png)。\n"));
-	html = built_in(root, yaml, "annex.html", &r);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
+	html = built_ok(root, yaml, "annex.html");
 	ck_assert_ptr_null(strstr(html, "<img"));
 	ck_has(html, "配置は配置図（https://example.org/fig.png）のとおり。"
 	             "<a href=\"https://example.org/r\">規程</a>と（local.png）。");
@@ -552,15 +529,12 @@ END_TEST
 START_TEST(no_orderer_no_orderer_row)
 {
 	char *root = odd_root();
-	const char *yaml = "id: t\ntitle: 試験\nsource: odd\ncategory: dev\nclass: I\n";
+	const char *yaml = ODD_CONTRACT;
 	const char *docs[] = { "annex.md", "annex.html", "spec.md", "spec.html" };
 	size_t i;
-	tu_run r;
 
 	for (i = 0; i < G_N_ELEMENTS(docs); i++) {
-		char *text = built_in(root, yaml, docs[i], &r);
-		ck_assert_msg(r.status == 0, "%s", r.err);
-		tu_run_free(&r);
+		char *text = built_ok(root, yaml, docs[i]);
 		ck_assert_msg(strstr(text, "発注者") == NULL, "%s has a 発注者 row:\n%s", docs[i], text);
 		ck_assert_msg(strstr(text, "件名") != NULL, "%s lost its meta block", docs[i]);
 		g_free(text);
@@ -577,28 +551,22 @@ START_TEST(only_renamed_parties_are_substituted)
 	char *root = odd_root();
 	const char *base = "id: t\ntitle: 試験\norderer: 例示市\nsource: odd\ncategory: dev\nclass: I\n";
 	char *yaml, *md;
-	tu_run r;
 
 	yaml = g_strconcat(base, "parties: {orderer: 市, vendor: 乙}\n", NULL);
-	md = built_in(root, yaml, "annex.md", &r);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
+	md = built_ok(root, yaml, "annex.md");
 	ck_has(md, "(1)　乙は市に報告する。");
 	ck_has(md, "- 発注者: 例示市（以下「市」という。）");
 	g_free(md);
 	g_free(yaml);
 	yaml = g_strconcat(base, "parties: {orderer: 甲, vendor: 受託者}\n", NULL);
-	md = built_in(root, yaml, "annex.md", &r);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
+	md = built_ok(root, yaml, "annex.md");
 	ck_has(md, "(1)　受託者は甲に報告する。");
 	ck_has(md, "1　**links, \"quotes\"**\n\n甲は`code`を示す。");
 	g_free(md);
 	g_free(yaml);
-	md = built_in(root, "id: t\ntitle: 試験\norderer: 例示市\nsource: bare\n"
-	              "parties: {orderer: 甲, vendor: 乙}\n", "annex.md", &r);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
+	md = built_ok(root, "id: t\ntitle: 試験\norderer: 例示市\nsource: bare\n"
+	                    "parties: {orderer: 甲, vendor: 乙}\n",
+	              "annex.md");
 	ck_has(md, "\n## 第1　全般\n\n1　受託者は市に報告する。\n");
 	ck_has(md, "- 発注者: 例示市（以下「甲」という。）");
 	ck_has(md, "\n乙は、本契約の履行にあたり、素の基準に基づく");

@@ -46,23 +46,41 @@ static void teardown(void)
 	g_free(tmp);
 }
 
-/* pdftotext (default mode, or -raw) of a PDF in memory, pages first..last
- * (0: all). */
-static char *text_of(const char *pdf, size_t len, int raw, int first, int last)
+/* The output of a poppler tool run on `pdf` (`args` before the file name;
+ * g_free). */
+static char *poppler(const char *tool, const char *args, const char *pdf, size_t len)
 {
-	char *path = g_build_filename(tmp, "t.pdf", NULL), *cmd, *out = NULL;
+	char *path = g_build_filename(tmp, "x.pdf", NULL), *cmd, *out = NULL;
 	int st = -1;
 
 	ck_assert(g_file_set_contents(path, pdf, (gssize)len, NULL));
-	cmd = first ? g_strdup_printf("pdftotext %s -f %d -l %d %s -", raw ? "-raw" : "", first, last, path)
-	            : g_strdup_printf("pdftotext %s %s -", raw ? "-raw" : "", path);
+	cmd = g_strdup_printf("%s %s %s%s", tool, args, path,
+	                      strcmp(tool, "pdftotext") == 0 ? " -" : "");
 	ck_assert_msg(g_spawn_command_line_sync(cmd, &out, NULL, &st, NULL) && st == 0, "%s", cmd);
 	g_free(cmd);
 	g_free(path);
 	return out;
 }
 
-/* The text without white space: Japanese lines break anywhere. */
+/* pdftotext (default mode, or -raw) of a PDF in memory, pages first..last
+ * (0: all; g_free). */
+static char *text_of(const char *pdf, size_t len, int raw, int first, int last)
+{
+	char *args = first ? g_strdup_printf("%s -f %d -l %d", raw ? "-raw" : "", first, last)
+	                   : g_strdup(raw ? "-raw" : "");
+	char *out = poppler("pdftotext", args, pdf, len);
+
+	g_free(args);
+	return out;
+}
+
+/* pdftotext -raw of page `page` (g_free). */
+static char *page_text(const char *pdf, size_t len, int page)
+{
+	return text_of(pdf, len, 1, page, page);
+}
+
+/* The text without white space: Japanese lines break anywhere (g_free). */
 static char *flat(const char *s)
 {
 	GString *o = g_string_new(NULL);
@@ -75,20 +93,23 @@ static char *flat(const char *s)
 	return g_string_free(o, FALSE);
 }
 
+/* flat(text_of(...)) (g_free). */
+static char *flat_text_of(const char *pdf, size_t len, int raw, int first, int last)
+{
+	char *txt = text_of(pdf, len, raw, first, last), *ft = flat(txt);
+
+	g_free(txt);
+	return ft;
+}
+
 static int pages_of(const char *pdf, size_t len)
 {
-	char *path = g_build_filename(tmp, "p.pdf", NULL), *cmd, *out = NULL, *p;
-	int st = -1, n = 0;
+	char *out = poppler("pdfinfo", "", pdf, len), *p = strstr(out, "\nPages:");
+	int n;
 
-	ck_assert(g_file_set_contents(path, pdf, (gssize)len, NULL));
-	cmd = g_strdup_printf("pdfinfo %s", path);
-	ck_assert(g_spawn_command_line_sync(cmd, &out, NULL, &st, NULL) && st == 0);
-	p = strstr(out, "\nPages:");
 	ck_assert_ptr_nonnull(p);
 	n = atoi(p + 7);
 	g_free(out);
-	g_free(cmd);
-	g_free(path);
 	return n;
 }
 
@@ -118,13 +139,35 @@ static void finish(pdf_doc *d, char **out, size_t *len)
 	pdf_doc_free(d);
 }
 
+/* Column `col` of table `t`: `text` in 明朝 9 pt, wrapped to the column. */
+static PangoLayout *cell(pdf_doc *d, pdf_table *t, int col, const char *text)
+{
+	return pdf_text(d, PDF_MINCHO, 9, text, NULL, pdf_table_text_width(t, col), 1.3, 0,
+	                PANGO_ALIGN_LEFT);
+}
+
+/* A table of two columns, 番号 (30 mm) and 確認項目 (140 mm). */
+static pdf_table *item_table(pdf_doc *d)
+{
+	double w[2] = { 30 * PDF_MM, 140 * PDF_MM };
+	const char *heads[2] = { "番号", "確認項目" };
+
+	return pdf_table_new(d, 2, w, heads, 9, 3);
+}
+
+/* `text` in 明朝 at `size` pt, as wide as the text area. */
+static PangoLayout *para(pdf_doc *d, double size, const char *text, PangoAttrList *attrs)
+{
+	return pdf_text(d, PDF_MINCHO, size, text, attrs, pdf_width(d), 1.2, 0, PANGO_ALIGN_LEFT);
+}
+
 START_TEST(clause_longer_than_a_page_is_complete)
 {
 	pdf_env *env = env_or_fail();
 	pdf_doc *d = new_doc(env);
 	GString *s = g_string_new("1\u2002");
 	PangoLayout *l;
-	char *pdf, *txt, *ft;
+	char *pdf, *ft;
 	size_t len;
 	int i;
 
@@ -135,15 +178,13 @@ START_TEST(clause_longer_than_a_page_is_complete)
 	pdf_flow(d, l, pdf_left(d), 0, 0);
 	finish(d, &pdf, &len);
 	ck_assert_int_gt(pages_of(pdf, len), 2);
-	txt = text_of(pdf, len, 0, 0, 0);
-	ft = flat(txt);
+	ft = flat_text_of(pdf, len, 0, 0, 0);
 	for (i = 1; i <= 400; i++) {
 		char *want = g_strdup_printf("受託者は第%d号の措置を講じること。", i);
 		ck_assert_msg(strstr(ft, want) != NULL, "sentence %d is missing", i);
 		g_free(want);
 	}
 	g_free(ft);
-	g_free(txt);
 	g_free(pdf);
 	g_string_free(s, TRUE);
 	pdf_env_free(env);
@@ -169,12 +210,9 @@ START_TEST(table_rows_are_never_split)
 		for (k = 0; k < (i % 5) * 3 + 1; k++)
 			g_string_append(s, "委託先における情報の管理状況を確認すること。");
 		g_string_append_printf(s, "【行%d終】", i);
-		cells[0] = pdf_text(d, PDF_MINCHO, 9, "x", NULL, pdf_table_text_width(t, 0), 1.3, 0,
-		                    PANGO_ALIGN_LEFT);
-		cells[1] = pdf_text(d, PDF_MINCHO, 9, s->str, NULL, pdf_table_text_width(t, 1), 1.3, 0,
-		                    PANGO_ALIGN_LEFT);
-		cells[2] = pdf_text(d, PDF_MINCHO, 9, "□ 適合\n□ 不適合\n□ 該当なし", NULL,
-		                    pdf_table_text_width(t, 2), 1.3, 0, PANGO_ALIGN_LEFT);
+		cells[0] = cell(d, t, 0, "x");
+		cells[1] = cell(d, t, 1, s->str);
+		cells[2] = cell(d, t, 2, "□ 適合\n□ 不適合\n□ 該当なし");
 		pdf_table_row(t, cells);
 		g_string_free(s, TRUE);
 	}
@@ -186,7 +224,7 @@ START_TEST(table_rows_are_never_split)
 		char *a = g_strdup_printf("【行%d始】", i), *b = g_strdup_printf("【行%d終】", i);
 		int pa = 0, pb = 0;
 		for (p = 1; p <= pages; p++) {
-			char *txt = text_of(pdf, len, 1, p, p), *ft = flat(txt);
+			char *ft = flat_text_of(pdf, len, 1, p, p);
 			if (strstr(ft, a))
 				pa = p;
 			if (strstr(ft, b))
@@ -194,7 +232,6 @@ START_TEST(table_rows_are_never_split)
 			/* The header is repeated on every page. */
 			ck_assert_msg(strstr(ft, "確認項目") != NULL, "page %d has no header row", p);
 			g_free(ft);
-			g_free(txt);
 		}
 		ck_assert_msg(pa != 0 && pa == pb, "row %d: starts on page %d, ends on page %d", i, pa, pb);
 		g_free(a);
@@ -210,27 +247,22 @@ START_TEST(row_taller_than_a_page_continues)
 {
 	pdf_env *env = env_or_fail();
 	pdf_doc *d = new_doc(env);
-	double w[2] = { 30 * PDF_MM, 140 * PDF_MM };
-	const char *heads[2] = { "番号", "確認項目" };
-	pdf_table *t = pdf_table_new(d, 2, w, heads, 9, 3);
+	pdf_table *t = item_table(d);
 	GString *s = g_string_new(NULL);
 	PangoLayout *cells[2];
-	char *pdf, *txt, *ft;
+	char *pdf, *ft;
 	size_t len;
 	int i;
 
 	for (i = 1; i <= 300; i++)
 		g_string_append_printf(s, "第%d項を確認すること。", i);
-	cells[0] = pdf_text(d, PDF_MINCHO, 9, "第1の1", NULL, pdf_table_text_width(t, 0), 1.3, 0,
-	                    PANGO_ALIGN_LEFT);
-	cells[1] = pdf_text(d, PDF_MINCHO, 9, s->str, NULL, pdf_table_text_width(t, 1), 1.3, 0,
-	                    PANGO_ALIGN_LEFT);
+	cells[0] = cell(d, t, 0, "第1の1");
+	cells[1] = cell(d, t, 1, s->str);
 	pdf_table_row(t, cells);
 	pdf_table_end(t);
 	finish(d, &pdf, &len);
 	ck_assert_int_ge(pages_of(pdf, len), 2);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
+	ft = flat_text_of(pdf, len, 1, 0, 0);
 	/* The header row repeated at each page's top sits between the lines
 	 * of a row that continues: read past it. */
 	{
@@ -244,7 +276,6 @@ START_TEST(row_taller_than_a_page_continues)
 		g_free(want);
 	}
 	g_free(ft);
-	g_free(txt);
 	g_free(pdf);
 	g_string_free(s, TRUE);
 	pdf_env_free(env);
@@ -333,82 +364,128 @@ START_TEST(pango_alone_breaks_before_tilde)
 }
 END_TEST
 
-/* A copy of specs/ whose funabashi-contract clause fk-1 says `extra`, and
- * a contract asking for `docs`. Returns the contract's path. */
-static char *fixture(const char *extra, const char *docs, int vendor, char **specs)
+/* A copy of specs/ in the temporary directory (g_free). */
+static char *copy_specs(void)
 {
-	char *src, *body, *path, *text = NULL, *contract;
+	char *specs = g_build_filename(tmp, "specs", NULL);
 
-	*specs = g_build_filename(tmp, "specs", NULL);
-	tu_copytree("specs", *specs);
-	path = g_build_filename(*specs, "funabashi-contract", "clauses", "fk-1.md", NULL);
+	tu_copytree("specs", specs);
+	return specs;
+}
+
+/* tmp/fx.yaml: the contract fx of funabashi-contract, titled 試験契約,
+ * with the fields `rest` besides. Returns its path (g_free). */
+static char *fx_contract(const char *rest)
+{
+	char *src = g_strconcat("id: fx\ntitle: 試験契約\nsource: funabashi-contract\n", rest, NULL);
+	char *path = tu_write(tmp, "fx.yaml", src);
+
+	g_free(src);
+	return path;
+}
+
+/* Runs `clausegen build [--specs specs] -o out contract`, which must
+ * succeed (tu_run_free). */
+static tu_run build_ok(const char *specs, const char *out, const char *contract)
+{
+	tu_run r = specs ? tu_cli("build", "--specs", specs, "-o", out, contract, NULL)
+	                 : tu_cli("build", "-o", out, contract, NULL);
+
+	ck_assert_msg(r.status == 0, "%.2000s", r.err);
+	return r;
+}
+
+/* Whether out/id/name exists. */
+static int built_exists(const char *out, const char *id, const char *name)
+{
+	char *path = g_build_filename(out, id, name, NULL);
+	int yes = g_file_test(path, G_FILE_TEST_EXISTS);
+
+	g_free(path);
+	return yes;
+}
+
+/* tu_count_entries of out/id (-1: nothing was written for contract id). */
+static int entries_of(const char *out, const char *id)
+{
+	char *dir = g_build_filename(out, id, NULL);
+	int n = tu_count_entries(dir);
+
+	g_free(dir);
+	return n;
+}
+
+/* The contract fx, asking for `docs`, built from a copy of specs/ whose
+ * funabashi-contract clause fk-1 ends with `extra` (fk1_build_free). */
+typedef struct {
+	char *specs;    /* tmp/specs */
+	char *c;        /* tmp/fx.yaml */
+	char *out;      /* tmp/out */
+	tu_run r;       /* clausegen build --specs specs -o out c */
+} fk1_build;
+
+static fk1_build build_with_fk1(const char *extra, const char *docs, int vendor)
+{
+	fk1_build f;
+	char *src, *body, *path, *text = NULL;
+
+	f.specs = copy_specs();
+	path = g_build_filename(f.specs, "funabashi-contract", "clauses", "fk-1.md", NULL);
 	ck_assert(g_file_get_contents(path, &text, NULL, NULL));
 	body = g_strconcat(text, extra, "\n", NULL);
 	ck_assert(g_file_set_contents(path, body, -1, NULL));
-	src = g_strdup_printf("id: fx\ntitle: 試験契約\nsource: funabashi-contract\n%sdocuments: [%s]\n",
-	                      vendor ? "vendor: 株式会社試験\n" : "", docs);
-	contract = tu_write(tmp, "fx.yaml", src);
+	src = g_strdup_printf("%sdocuments: [%s]\n", vendor ? "vendor: 株式会社試験\n" : "", docs);
+	f.c = fx_contract(src);
+	f.out = g_build_filename(tmp, "out", NULL);
+	f.r = tu_cli("build", "--specs", f.specs, "-o", f.out, f.c, NULL);
 	g_free(src);
 	g_free(body);
 	g_free(text);
 	g_free(path);
-	return contract;
+	return f;
+}
+
+static void fk1_build_free(fk1_build *f)
+{
+	tu_run_free(&f->r);
+	g_free(f->out);
+	g_free(f->c);
+	g_free(f->specs);
 }
 
 START_TEST(glyph_from_fallback_is_a_warning)
 {
-	char *specs, *c = fixture("試験用の实在データ。", "annex, checklist-periodic", 1, &specs);
-	char *out = g_build_filename(tmp, "out", NULL), *pdf;
-	tu_run r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
+	fk1_build f = build_with_fk1("試験用の实在データ。", "annex, checklist-periodic", 1);
 
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	ck_assert_msg(strstr(r.err, "fk-1.md:") != NULL &&
-	              strstr(r.err, ": warning: clause fk-1: '实' U+5B9E is not in IPAex明朝; drawn from Noto Serif CJK JP") != NULL,
-	              "%s", r.err);
-	pdf = g_build_filename(out, "fx", "annex.pdf", NULL);
-	ck_assert(g_file_test(pdf, G_FILE_TEST_EXISTS));
-	g_free(pdf);
-	tu_run_free(&r);
-	g_free(out);
-	g_free(c);
-	g_free(specs);
+	ck_assert_msg(f.r.status == 0, "%s", f.r.err);
+	ck_assert_msg(strstr(f.r.err, "fk-1.md:") != NULL &&
+	              strstr(f.r.err, ": warning: clause fk-1: '实' U+5B9E is not in IPAex明朝; drawn from Noto Serif CJK JP") != NULL,
+	              "%s", f.r.err);
+	ck_assert(built_exists(f.out, "fx", "annex.pdf"));
+	fk1_build_free(&f);
 }
 END_TEST
 
 START_TEST(glyph_in_no_font_is_an_error)
 {
-	char *specs, *c = fixture("私用文字\xf4\x8f\xbf\xbd。", "annex", 1, &specs);
-	char *out = g_build_filename(tmp, "out", NULL), *dir;
-	tu_run r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
+	fk1_build f = build_with_fk1("私用文字\xf4\x8f\xbf\xbd。", "annex", 1);
 
-	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(strstr(r.err, "fk-1.md:") && strstr(r.err, "error: clause fk-1: '\xf4\x8f\xbf\xbd' U+10FFFD is in none of the fonts"),
-	              "%s", r.err);
-	dir = g_build_filename(out, "fx", NULL);
-	ck_assert_int_eq(tu_count_entries(dir), -1);
-	g_free(dir);
-	tu_run_free(&r);
-	g_free(out);
-	g_free(c);
-	g_free(specs);
+	ck_assert_int_eq(f.r.status, 1);
+	ck_assert_msg(strstr(f.r.err, "fk-1.md:") && strstr(f.r.err, "error: clause fk-1: '\xf4\x8f\xbf\xbd' U+10FFFD is in none of the fonts"),
+	              "%s", f.r.err);
+	ck_assert_int_eq(entries_of(f.out, "fx"), -1);
+	fk1_build_free(&f);
 }
 END_TEST
 
 START_TEST(checklist_without_vendor_is_an_error)
 {
-	char *specs, *c = fixture("", "annex, checklist-delivery", 0, &specs);
-	char *out = g_build_filename(tmp, "out", NULL), *dir;
-	tu_run r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
+	fk1_build f = build_with_fk1("", "annex, checklist-delivery", 0);
 
-	ck_assert_int_eq(r.status, 1);
-	ck_assert_msg(strstr(r.err, "fx.yaml:1:5: error: contract 'fx' has no 'vendor'") != NULL, "%s", r.err);
-	dir = g_build_filename(out, "fx", NULL);
-	ck_assert_int_eq(tu_count_entries(dir), -1);
-	g_free(dir);
-	tu_run_free(&r);
-	g_free(out);
-	g_free(c);
-	g_free(specs);
+	ck_assert_int_eq(f.r.status, 1);
+	ck_assert_msg(strstr(f.r.err, "fx.yaml:1:5: error: contract 'fx' has no 'vendor'") != NULL, "%s", f.r.err);
+	ck_assert_int_eq(entries_of(f.out, "fx"), -1);
+	fk1_build_free(&f);
 }
 END_TEST
 
@@ -416,21 +493,15 @@ END_TEST
  * default the build goes on without checklists, and says so. */
 START_TEST(no_vendor_and_default_documents_warns)
 {
-	char *out = g_build_filename(tmp, "out", NULL), *dir = g_build_filename(out, "fx", NULL);
-	char *c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n");
+	char *out = g_build_filename(tmp, "out", NULL), *c = fx_contract("");
 	tu_run r = tu_cli("build", "-o", out, c, NULL);
-	char *pdf = g_build_filename(dir, "checklist-delivery.pdf", NULL);
-	char *annex = g_build_filename(dir, "annex.pdf", NULL);
 
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	ck_assert_msg(strstr(r.err, "fx.yaml:1:5: warning: contract 'fx' has no 'vendor': no checklists built") != NULL,
 	              "%s", r.err);
-	ck_assert(!g_file_test(pdf, G_FILE_TEST_EXISTS));
-	ck_assert(g_file_test(annex, G_FILE_TEST_EXISTS));
+	ck_assert(!built_exists(out, "fx", "checklist-delivery.pdf"));
+	ck_assert(built_exists(out, "fx", "annex.pdf"));
 	tu_run_free(&r);
-	g_free(annex);
-	g_free(pdf);
-	g_free(dir);
 	g_free(out);
 	g_free(c);
 }
@@ -525,7 +596,7 @@ END_TEST
 static void guideline_of(const char *id)
 {
 	cg_err e = { 0 };
-	char *dir = g_build_filename("specs", id, NULL), *pdf = NULL, *pdf2 = NULL, *txt, *ft;
+	char *dir = g_build_filename("specs", id, NULL), *pdf = NULL, *pdf2 = NULL, *ft;
 	sp_source *s = spec_load(dir, &e);
 	render_pdf_words *w = render_pdf_words_load("templates/pdf.yaml", &e);
 	size_t len = 0, len2 = 0, i;
@@ -537,8 +608,7 @@ static void guideline_of(const char *id)
 	ck_assert(render_pdf_guideline(s, w, "2026-01-01", NULL, &pdf2, &len2, &e));
 	ck_assert_msg(len == len2 && memcmp(pdf, pdf2, len) == 0, "guideline not reproducible");
 	pages = pages_of(pdf, len);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
+	ft = flat_text_of(pdf, len, 1, 0, 0);
 	ck_assert(strstr(ft, "目次") != NULL);
 	for (i = 0; i < s->nclauses; i++) {
 		char *plain = pdf_md_plain(s->clauses[i].body), *fp = flat(plain);
@@ -553,16 +623,11 @@ static void guideline_of(const char *id)
 	}
 	/* Matrix pages are landscape, and "n / N" closes every page but the cover. */
 	{
-		char *path = g_build_filename(tmp, "g.pdf", NULL), *cmd, *out = NULL;
-		int st;
-		ck_assert(g_file_set_contents(path, pdf, (gssize)len, NULL));
-		cmd = g_strdup_printf("pdfinfo -f 1 -l %d %s", pages, path);
-		ck_assert(g_spawn_command_line_sync(cmd, &out, NULL, &st, NULL));
+		char *args = g_strdup_printf("-f 1 -l %d", pages), *out = poppler("pdfinfo", args, pdf, len);
 		if (s->ntables > 0)
 			ck_assert_msg(strstr(out, "841.89 x 595.276") != NULL, "no landscape page");
 		g_free(out);
-		g_free(cmd);
-		g_free(path);
+		g_free(args);
 	}
 	{
 		char *foot = g_strdup_printf("%d/%d", pages, pages);
@@ -570,7 +635,6 @@ static void guideline_of(const char *id)
 		g_free(foot);
 	}
 	g_free(ft);
-	g_free(txt);
 	g_free(pdf);
 	g_free(pdf2);
 	render_pdf_words_free(w);
@@ -592,17 +656,45 @@ END_TEST
 
 /* ---- clause bodies, appendices and contracts read back ---- */
 
-static char *slurp(const char *path, size_t *len)
+/* The bytes of out/id/name, a file the build wrote (g_free). */
+static char *slurp_built(const char *out, const char *id, const char *name, size_t *len)
 {
-	char *data = NULL;
+	char *path = g_build_filename(out, id, name, NULL), *data = NULL;
 	gsize n = 0;
 
 	ck_assert_msg(g_file_get_contents(path, &data, &n, NULL), "cannot read %s", path);
+	g_free(path);
 	*len = n;
 	return data;
 }
 
-/* A copy of specs/ in the temporary directory (g_free). */
+/* A PDF the build wrote, read back (built_free). */
+typedef struct {
+	char *pdf;  /* its bytes */
+	size_t len;
+	char *txt;  /* pdftotext -raw of the pages asked for */
+	char *ft;   /* txt without white space (flat) */
+} built;
+
+/* out/id/name read back, its text from pages first..last (0: all). */
+static built read_built(const char *out, const char *id, const char *name, int first, int last)
+{
+	built b;
+
+	b.pdf = slurp_built(out, id, name, &b.len);
+	b.txt = text_of(b.pdf, b.len, 1, first, last);
+	b.ft = flat(b.txt);
+	return b;
+}
+
+static void built_free(built *b)
+{
+	g_free(b->ft);
+	g_free(b->txt);
+	g_free(b->pdf);
+	b->pdf = b->txt = b->ft = NULL;
+}
+
 /* `text` with the first `from` replaced by `to` (g_free); fails the test
  * when `from` is not there, so a fixture cannot silently stop applying. */
 static char *tu_replace_once(const char *text, const char *from, const char *to)
@@ -611,29 +703,6 @@ static char *tu_replace_once(const char *text, const char *from, const char *to)
 
 	ck_assert_msg(at != NULL, "fixture text not found: %s", from);
 	return g_strdup_printf("%.*s%s%s", (int)(at - text), text, to, at + strlen(from));
-}
-
-static char *copy_specs(void)
-{
-	char *specs = g_build_filename(tmp, "specs", NULL);
-
-	tu_copytree("specs", specs);
-	return specs;
-}
-
-/* The output of a poppler tool run on `pdf` (`args` before the file name). */
-static char *poppler(const char *tool, const char *args, const char *pdf, size_t len)
-{
-	char *path = g_build_filename(tmp, "x.pdf", NULL), *cmd, *out = NULL;
-	int st = -1;
-
-	ck_assert(g_file_set_contents(path, pdf, (gssize)len, NULL));
-	cmd = g_strdup_printf("%s %s %s%s", tool, args, path,
-	                      strcmp(tool, "pdftotext") == 0 ? " -" : "");
-	ck_assert_msg(g_spawn_command_line_sync(cmd, &out, NULL, &st, NULL) && st == 0, "%s", cmd);
-	g_free(cmd);
-	g_free(path);
-	return out;
 }
 
 /* White space runs as one space: Latin words read across line ends. */
@@ -854,10 +923,10 @@ static const char md_clause[] =
  * raw HTML dropped as the HTML back-end drops it. */
 START_TEST(markdown_constructs_in_a_clause)
 {
-	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, *p, *pdf;
-	char *txt, *ft, *sq, **lines;
-	size_t len, i;
+	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, *sq, **lines;
+	size_t i;
 	GPtrArray *segs;
+	built b;
 	tu_run r;
 	int hard = 0, code = 0;
 	static const char *const annex_order[] = {
@@ -875,25 +944,19 @@ START_TEST(markdown_constructs_in_a_clause)
 	};
 
 	g_free(tu_write(specs, "funabashi-contract/clauses/fk-1.md", md_clause));
-	c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                             "vendor: 株式会社試験\ndocuments: [annex, checklist-delivery]\n");
-	r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
-	ck_assert_msg(r.status == 0, "%.2000s", r.err);
+	c = fx_contract("vendor: 株式会社試験\ndocuments: [annex, checklist-delivery]\n");
+	r = build_ok(specs, out, c);
 
-	p = g_build_filename(out, "fx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
-	g_free(p);
-	txt = text_of(pdf, len, 1, 1, 1);
-	ft = flat(txt);
-	in_order(ft, annex_order);
-	ck_assert_msg(strstr(ft, "・①") == NULL && strstr(ft, "・(ｱ)") == NULL, "a bullet before an own mark: %.1500s", ft);
-	ck_assert_msg(strstr(ft, "ブロックHTML") == NULL && strstr(ft, "<span>") == NULL &&
-	              strstr(ft, "example.jp") == NULL, "raw HTML or a URL printed: %.1500s", ft);
-	sq = squash(txt);
+	b = read_built(out, "fx", "annex.pdf", 1, 1);
+	in_order(b.ft, annex_order);
+	ck_assert_msg(strstr(b.ft, "・①") == NULL && strstr(b.ft, "・(ｱ)") == NULL, "a bullet before an own mark: %.1500s", b.ft);
+	ck_assert_msg(strstr(b.ft, "ブロックHTML") == NULL && strstr(b.ft, "<span>") == NULL &&
+	              strstr(b.ft, "example.jp") == NULL, "raw HTML or a URL printed: %.1500s", b.ft);
+	sq = squash(b.txt);
 	ck_assert_msg(strstr(sq, "Latin words wrap across lines and a link here.") != NULL, "%.1500s", sq);
 	g_free(sq);
 	/* A hard break and a code block's lines end lines of their own. */
-	lines = g_strsplit(txt, "\n", -1);
+	lines = g_strsplit(b.txt, "\n", -1);
 	for (i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++) {
 		g_strstrip(lines[i]);
 		if (g_str_has_suffix(lines[i], "改行の前") && g_str_has_prefix(lines[i + 1], "改行の後"))
@@ -901,12 +964,10 @@ START_TEST(markdown_constructs_in_a_clause)
 		if (strcmp(lines[i], "code line 1") == 0 && g_str_has_prefix(lines[i + 1], "code line 2"))
 			code = 1;
 	}
-	ck_assert_msg(hard && code, "hard break %d, code block %d:\n%.1500s", hard, code, txt);
+	ck_assert_msg(hard && code, "hard break %d, code block %d:\n%.1500s", hard, code, b.txt);
 	g_strfreev(lines);
-	g_free(ft);
-	g_free(txt);
 
-	segs = segs_of(pdf, len, 1);
+	segs = segs_of(b.pdf, b.len, 1);
 	/* Emphasis is bold: drawn in a face of its own, nested emphasis too. */
 	ck_assert_str_ne(seg_with(segs, "文書化し")->font, seg_with(segs, "操作手順は")->font);
 	ck_assert_str_ne(seg_with(segs, "最新の状態")->font, seg_with(segs, "操作手順は")->font);
@@ -924,22 +985,16 @@ START_TEST(markdown_constructs_in_a_clause)
 	ck_assert_int_gt(seg_with(segs, "入れ子の箇条")->left, seg_with(segs, "箇条一")->left + 10);
 	ck_assert_int_gt(seg_with(segs, "内側の一")->left, seg_with(segs, "第一の項目")->left + 10);
 	g_ptr_array_unref(segs);
-	g_free(pdf);
+	built_free(&b);
 
 	/* The checklist's cell: the same items as plain text. */
-	p = g_build_filename(out, "fx", "checklist-delivery.pdf", NULL);
-	pdf = slurp(p, &len);
-	g_free(p);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
-	in_order(ft, plain_order);
-	ck_assert(strstr(ft, "ブロックHTML") == NULL && strstr(ft, "・①") == NULL);
-	sq = squash(txt);
+	b = read_built(out, "fx", "checklist-delivery.pdf", 0, 0);
+	in_order(b.ft, plain_order);
+	ck_assert(strstr(b.ft, "ブロックHTML") == NULL && strstr(b.ft, "・①") == NULL);
+	sq = squash(b.txt);
 	ck_assert_msg(strstr(sq, "Latin words") != NULL && strstr(sq, "wrap across lines") != NULL, "%.1500s", sq);
 	g_free(sq);
-	g_free(ft);
-	g_free(txt);
-	g_free(pdf);
+	built_free(&b);
 	tu_run_free(&r);
 	g_free(c);
 	g_free(out);
@@ -951,10 +1006,10 @@ END_TEST
  * with or without a title; its checklist row is there, its cell empty. */
 START_TEST(html_only_body_keeps_its_number)
 {
-	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, *p, *pdf, *txt;
-	char **lines;
-	size_t len, i;
+	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, **lines;
+	size_t i;
 	int untitled = 0, titled = 0;
+	built b;
 	tu_run r;
 
 	g_free(tu_write(specs, "funabashi-contract/clauses/fk-11.md",
@@ -963,14 +1018,10 @@ START_TEST(html_only_body_keeps_its_number)
 	g_free(tu_write(specs, "funabashi-contract/clauses/fk-10.md",
 	                "---\nid: fk-10\nnumber: \"10\"\nsection: \"10\"\ntitle: 保存の方法\n"
 	                "verdict: required\nseed_lines: [54, 54]\n---\n<div>未定</div>\n"));
-	c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                             "vendor: 株式会社試験\ndocuments: [annex, checklist-periodic]\n");
-	r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
-	ck_assert_msg(r.status == 0, "%.2000s", r.err);
-	p = g_build_filename(out, "fx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 0, 0);
-	lines = g_strsplit(txt, "\n", -1);
+	c = fx_contract("vendor: 株式会社試験\ndocuments: [annex, checklist-periodic]\n");
+	r = build_ok(specs, out, c);
+	b = read_built(out, "fx", "annex.pdf", 0, 0);
+	lines = g_strsplit(b.txt, "\n", -1);
 	for (i = 0; lines[i] != NULL && lines[i + 1] != NULL; i++) {
 		if (g_str_has_prefix(lines[i], "第") && g_str_has_suffix(lines[i], "アクセス制御"))
 			untitled = strcmp(g_strstrip(lines[i + 1]), "1") == 0;
@@ -980,23 +1031,13 @@ START_TEST(html_only_body_keeps_its_number)
 			g_free(fl);
 		}
 	}
-	ck_assert_msg(untitled && titled, "untitled %d, titled %d:\n%.1500s", untitled, titled, txt);
-	ck_assert(strstr(txt, "未定") == NULL && strstr(txt, "転記待ち") == NULL);
+	ck_assert_msg(untitled && titled, "untitled %d, titled %d:\n%.1500s", untitled, titled, b.txt);
+	ck_assert(strstr(b.txt, "未定") == NULL && strstr(b.txt, "転記待ち") == NULL);
 	g_strfreev(lines);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
-	p = g_build_filename(out, "fx", "checklist-periodic.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 0, 0);
-	{
-		char *ft = flat(txt);
-		ck_assert_msg(strstr(ft, "アクセス制御") && strstr(ft, "保存の方法"), "%.1500s", ft);
-		g_free(ft);
-	}
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
+	built_free(&b);
+	b = read_built(out, "fx", "checklist-periodic.pdf", 0, 0);
+	ck_assert_msg(strstr(b.ft, "アクセス制御") && strstr(b.ft, "保存の方法"), "%.1500s", b.ft);
+	built_free(&b);
 	tu_run_free(&r);
 	g_free(c);
 	g_free(out);
@@ -1010,8 +1051,8 @@ END_TEST
  * All print what they have. */
 START_TEST(appendix_tables_of_every_shape)
 {
-	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, *p, *pdf, *txt, *ft;
-	size_t len;
+	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c;
+	built b;
 	tu_run r;
 	GPtrArray *segs;
 	static const char *const one[] = { "単列の別紙", "確認事項", "単列の一行目", "単列の二行目",
@@ -1041,28 +1082,23 @@ START_TEST(appendix_tables_of_every_shape)
 	g_free(tu_write(specs, "funabashi-contract/clauses/fk-1.md",
 	                "---\nid: fk-1\nnumber: \"1\"\nsection: \"1\"\nverdict: required\n"
 	                "appendices: [one-col, odd, none, prose]\nseed_lines: [7, 7]\n---\n別紙のとおりとする。\n"));
-	c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                             "documents: [annex]\n");
-	r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
-	ck_assert_msg(r.status == 0, "%.2000s", r.err);
-	p = g_build_filename(out, "fx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
-	in_order(ft, one);
-	in_order(ft, odd);
-	in_order(ft, none);
-	in_order(ft, prose);
-	ck_assert_msg(strstr(ft, "一覧の値") == NULL && strstr(ft, "子の値") == NULL &&
-	              strstr(ft, "名前の一覧") == NULL, "a list printed: %.1500s", ft);
+	c = fx_contract("documents: [annex]\n");
+	r = build_ok(specs, out, c);
+	b = read_built(out, "fx", "annex.pdf", 0, 0);
+	in_order(b.ft, one);
+	in_order(b.ft, odd);
+	in_order(b.ft, none);
+	in_order(b.ft, prose);
+	ck_assert_msg(strstr(b.ft, "一覧の値") == NULL && strstr(b.ft, "子の値") == NULL &&
+	              strstr(b.ft, "名前の一覧") == NULL, "a list printed: %.1500s", b.ft);
 	/* The single column spans the text area: its row text is as wide as
 	 * the page allows, starting at the left rule. */
 	{
-		int pages = pages_of(pdf, len), pg, found = 0;
+		int pages = pages_of(b.pdf, b.len), pg, found = 0;
 		for (pg = 1; pg <= pages && !found; pg++) {
-			char *t = text_of(pdf, len, 1, pg, pg);
+			char *t = page_text(b.pdf, b.len, pg);
 			if (strstr(t, "単列の一行目") != NULL) {
-				segs = segs_of(pdf, len, pg);
+				segs = segs_of(b.pdf, b.len, pg);
 				ck_assert_int_le(abs(seg_with(segs, "単列の一行目")->left -
 				                     seg_with(segs, "単列の別紙")->left), 8);
 				g_ptr_array_unref(segs);
@@ -1072,10 +1108,7 @@ START_TEST(appendix_tables_of_every_shape)
 		}
 		ck_assert(found);
 	}
-	g_free(ft);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
+	built_free(&b);
 	tu_run_free(&r);
 	g_free(c);
 	g_free(out);
@@ -1097,12 +1130,31 @@ static char *info_field(const char *info, const char *key)
 	return g_strndup(p, e ? (gsize)(e - p) : strlen(p));
 }
 
+/* Field `key` of what `pdfinfo args` says of `pdf` ("" when it says
+ * nothing; g_free). */
+static char *info_of(const char *pdf, size_t len, const char *args, const char *key)
+{
+	char *info = poppler("pdfinfo", args, pdf, len), *v = info_field(info, key);
+
+	g_free(info);
+	return v;
+}
+
+/* Asserts that pdfinfo gives `pdf` the `key` `want`. */
+static void info_is(const char *pdf, size_t len, const char *key, const char *want)
+{
+	char *v = info_of(pdf, len, "", key);
+
+	ck_assert_msg(strcmp(v, want) == 0, "%s: '%s', not '%s'", key, v, want);
+	g_free(v);
+}
+
 /* A contract with a department but no orderer and no contract number, and
  * a title longer than a line: the checklist's block prints what there is
  * (the title whole), the metadata name the department and the bare title. */
 START_TEST(contract_without_number_or_orderer)
 {
-	char *out = g_build_filename(tmp, "out", NULL), *p, *pdf, *txt, *ft, *info, *v;
+	char *out = g_build_filename(tmp, "out", NULL);
 	const char *title = "庁内情報システムの運用保守及び機器更新並びに関連する各種作業の委託"
 	                    "（令和八年度から令和十二年度までの五年間の長期継続契約）";
 	char *src = g_strdup_printf("id: fx\ntitle: %s\nsource: funabashi-contract\n"
@@ -1110,45 +1162,21 @@ START_TEST(contract_without_number_or_orderer)
 	                            "documents: [annex, checklist-periodic]\n",
 	                            title);
 	char *c = tu_write(tmp, "fx.yaml", src), *ftitle = flat(title);
-	size_t len;
-	tu_run r = tu_cli("build", "-o", out, c, NULL);
+	tu_run r = build_ok(NULL, out, c);
+	built b = read_built(out, "fx", "checklist-periodic.pdf", 1, 1);
 
-	ck_assert_msg(r.status == 0, "%.2000s", r.err);
-	p = g_build_filename(out, "fx", "checklist-periodic.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 1, 1);
-	ft = flat(txt);
-	ck_assert_msg(strstr(ft, ftitle) != NULL, "title cut: %.1500s", ft);
-	ck_assert_msg(strstr(ft, "発注者情報政策課") != NULL, "%.1500s", ft);
-	ck_assert_msg(strstr(ft, "契約番号") == NULL, "an empty number row: %.1500s", ft);
-	info = poppler("pdfinfo", "", pdf, len);
-	v = info_field(info, "Subject");
-	ck_assert_str_eq(v, title);
-	g_free(v);
-	v = info_field(info, "Author");
-	ck_assert_str_eq(v, "情報政策課");
-	g_free(v);
-	g_free(info);
-	g_free(ft);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
-	p = g_build_filename(out, "fx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
-	info = poppler("pdfinfo", "", pdf, len);
-	v = info_field(info, "Author");
-	ck_assert_str_eq(v, "情報政策課");
-	g_free(v);
-	g_free(info);
-	txt = text_of(pdf, len, 1, 1, 1);
-	ft = flat(txt);
-	ck_assert_msg(strstr(ft, ftitle) != NULL && strstr(ft, "契約番号") == NULL, "%.1500s", ft);
+	ck_assert_msg(strstr(b.ft, ftitle) != NULL, "title cut: %.1500s", b.ft);
+	ck_assert_msg(strstr(b.ft, "発注者情報政策課") != NULL, "%.1500s", b.ft);
+	ck_assert_msg(strstr(b.ft, "契約番号") == NULL, "an empty number row: %.1500s", b.ft);
+	info_is(b.pdf, b.len, "Subject", title);
+	info_is(b.pdf, b.len, "Author", "情報政策課");
+	built_free(&b);
+	b = read_built(out, "fx", "annex.pdf", 1, 1);
+	info_is(b.pdf, b.len, "Author", "情報政策課");
+	ck_assert_msg(strstr(b.ft, ftitle) != NULL && strstr(b.ft, "契約番号") == NULL, "%.1500s", b.ft);
 	/* No orderer: no 発注者 row (it printed "（以下「甲」という。）" alone). */
-	ck_assert_msg(strstr(ft, "発注者") == NULL, "an orderer row without an orderer: %.1500s", ft);
-	g_free(ft);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
+	ck_assert_msg(strstr(b.ft, "発注者") == NULL, "an orderer row without an orderer: %.1500s", b.ft);
+	built_free(&b);
 	tu_run_free(&r);
 	g_free(ftitle);
 	g_free(c);
@@ -1161,7 +1189,7 @@ END_TEST
  * error at the field's position, and nothing is written. */
 START_TEST(undrawable_character_in_a_contract_field)
 {
-	char *out = g_build_filename(tmp, "out", NULL), *dir = g_build_filename(out, "fx", NULL);
+	char *out = g_build_filename(tmp, "out", NULL);
 	char *c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験\xf4\x8f\xbf\xbd契約\n"
 	                                   "source: funabashi-contract\ndocuments: [annex]\n");
 	tu_run r = tu_cli("build", "-o", out, c, NULL);
@@ -1170,10 +1198,9 @@ START_TEST(undrawable_character_in_a_contract_field)
 	ck_assert_msg(strstr(r.err, "fx.yaml:2:8: error: contract title: '\xf4\x8f\xbf\xbd' U+10FFFD "
 	                            "is in none of the fonts") != NULL,
 	              "%.2000s", r.err);
-	ck_assert_int_eq(tu_count_entries(dir), -1);
+	ck_assert_int_eq(entries_of(out, "fx"), -1);
 	tu_run_free(&r);
 	g_free(c);
-	g_free(dir);
 	g_free(out);
 }
 END_TEST
@@ -1189,10 +1216,8 @@ START_TEST(fallback_glyph_in_a_title_warns_for_both_faces)
 	g_free(tu_write(specs, "funabashi-contract/clauses/fk-1.md",
 	                "---\nid: fk-1\nnumber: \"1\"\nsection: \"1\"\ntitle: 实施の手順\n"
 	                "verdict: required\nseed_lines: [7, 7]\n---\n手順を文書化すること。\n"));
-	c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                             "documents: [annex]\n");
-	r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
-	ck_assert_msg(r.status == 0, "%.2000s", r.err);
+	c = fx_contract("documents: [annex]\n");
+	r = build_ok(specs, out, c);
 	ck_assert_msg(strstr(r.err, "fk-1.md:2:5: warning: clause fk-1: '实' U+5B9E is not in "
 	                            "IPAex明朝; drawn from Noto Serif CJK JP") != NULL,
 	              "%.2000s", r.err);
@@ -1208,8 +1233,7 @@ START_TEST(fallback_glyph_in_a_title_warns_for_both_faces)
 		y2 = tu_replace_once(y, "{id: \"1\", number: \"1\", title: 操作手順,",
 		                     "{id: \"1\", number: \"1\", title: 实操作手順,");
 		ck_assert(g_file_set_contents(yp, y2, -1, NULL));
-		r = tu_cli("build", "--specs", specs, "-o", out, c, NULL);
-		ck_assert_msg(r.status == 0, "%.2000s", r.err);
+		r = build_ok(specs, out, c);
 		ck_assert_msg(strstr(r.err, "source.yaml:23:35: warning: section 1: '实' U+5B9E is not in "
 		                            "IPAexゴシック; drawn from Noto Sans CJK JP") != NULL,
 		              "%.2000s", r.err);
@@ -1229,17 +1253,11 @@ END_TEST
  * the meta block, the introduction and the provenance. */
 START_TEST(source_templates_word_its_pdfs)
 {
-	char *root = g_build_filename(tmp, "root", NULL), *out = g_build_filename(tmp, "out", NULL);
-	char *tpl, *pdf_yaml, *cl_yaml, *p, *pdf, *txt, *ft, *c1, *c2;
-	size_t len, i;
+	char *root = tu_copy_root(tmp, 1), *out = g_build_filename(tmp, "out", NULL);
+	char *tpl, *pdf_yaml, *cl_yaml, *c1, *c2;
+	built b;
 	tu_run r;
-	static const char *const parts[] = { "specs", "lua", "templates" };
 
-	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
-		char *to = g_build_filename(root, parts[i], NULL);
-		tu_copytree(parts[i], to);
-		g_free(to);
-	}
 	tpl = g_build_filename(root, "templates", NULL);
 	ck_assert(g_file_get_contents("templates/pdf.yaml", &pdf_yaml, NULL, NULL));
 	ck_assert(g_file_get_contents("templates/checklists.yaml", &cl_yaml, NULL, NULL));
@@ -1264,64 +1282,31 @@ START_TEST(source_templates_word_its_pdfs)
 		g_free(tu_write(tpl, "funabashi-contract/checklists.yaml", s->str));
 		g_string_free(s, TRUE);
 	}
-	c1 = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                              "vendor: 株式会社試験\ndocuments: [annex, checklist-delivery]\n");
+	c1 = fx_contract("vendor: 株式会社試験\ndocuments: [annex, checklist-delivery]\n");
 	c2 = tu_write(tmp, "sx.yaml", "id: sx\ntitle: 試験契約二\nsource: shinagawa\ncategory: dev\n"
 	                              "class: III\nvendor: 株式会社試験\norderer: 品川区\n"
 	                              "documents: [annex, checklist-delivery]\n");
 	r = tu_cli("build", "--root", root, "-o", out, c1, c2, NULL);
 	ck_assert_msg(r.status == 0, "%.2000s", r.err);
 
-	p = g_build_filename(out, "fx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
-	ck_assert_msg(g_str_has_prefix(ft, "船橋市版特記事項第1操作手順"), "%.1500s", ft);
-	ck_assert_msg(strstr(ft, "出典") == NULL && strstr(ft, "件名") == NULL, "%.1500s", ft);
-	g_free(ft);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
-	p = g_build_filename(out, "fx", "checklist-delivery.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 1, 1);
-	ck_assert_msg(strstr(txt, "船橋市版納品確認票") != NULL, "%.1500s", txt);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
+	b = read_built(out, "fx", "annex.pdf", 0, 0);
+	ck_assert_msg(g_str_has_prefix(b.ft, "船橋市版特記事項第1操作手順"), "%.1500s", b.ft);
+	ck_assert_msg(strstr(b.ft, "出典") == NULL && strstr(b.ft, "件名") == NULL, "%.1500s", b.ft);
+	built_free(&b);
+	b = read_built(out, "fx", "checklist-delivery.pdf", 1, 1);
+	ck_assert_msg(strstr(b.txt, "船橋市版納品確認票") != NULL, "%.1500s", b.txt);
+	built_free(&b);
 	/* The other source: the shared wording. */
-	p = g_build_filename(out, "sx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
-	ck_assert_msg(g_str_has_prefix(ft, "情報セキュリティに関する特記事項件名") && strstr(ft, "出典："), "%.1500s", ft);
-	{
-		char *info = poppler("pdfinfo", "", pdf, len), *v = info_field(info, "Author");
-		ck_assert_str_eq(v, "品川区");
-		g_free(v);
-		g_free(info);
-	}
-	g_free(ft);
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
-	p = g_build_filename(out, "sx", "checklist-delivery.pdf", NULL);
-	pdf = slurp(p, &len);
-	txt = text_of(pdf, len, 1, 1, 1);
-	ck_assert_msg(strstr(txt, "納品検査時") != NULL, "%.1500s", txt);
-	{
-		/* An orderer without a department: the author is the orderer. */
-		char *info = poppler("pdfinfo", "", pdf, len), *v = info_field(info, "Author");
-		ft = flat(txt);
-		ck_assert_str_eq(v, "品川区");
-		ck_assert_msg(strstr(ft, "発注者品川区") != NULL, "%.1500s", ft);
-		g_free(ft);
-		g_free(v);
-		g_free(info);
-	}
-	g_free(txt);
-	g_free(pdf);
-	g_free(p);
+	b = read_built(out, "sx", "annex.pdf", 0, 0);
+	ck_assert_msg(g_str_has_prefix(b.ft, "情報セキュリティに関する特記事項件名") && strstr(b.ft, "出典："), "%.1500s", b.ft);
+	info_is(b.pdf, b.len, "Author", "品川区");
+	built_free(&b);
+	b = read_built(out, "sx", "checklist-delivery.pdf", 1, 1);
+	ck_assert_msg(strstr(b.txt, "納品検査時") != NULL, "%.1500s", b.txt);
+	/* An orderer without a department: the author is the orderer. */
+	info_is(b.pdf, b.len, "Author", "品川区");
+	ck_assert_msg(strstr(b.ft, "発注者品川区") != NULL, "%.1500s", b.ft);
+	built_free(&b);
 	tu_run_free(&r);
 	g_free(c1);
 	g_free(c2);
@@ -1438,7 +1423,7 @@ static int *orientations(const char *pdf, size_t len, int pages)
 START_TEST(guideline_of_a_custom_source)
 {
 	cg_err e = { 0 };
-	char *dir = mini_source("2025-04-01"), *pdf = NULL, *info, **texts, *v;
+	char *dir = mini_source("2025-04-01"), *pdf = NULL, **texts, *v;
 	sp_source *s;
 	render_pdf_words *w = render_pdf_words_load("templates/pdf.yaml", &e);
 	size_t len = 0;
@@ -1451,11 +1436,8 @@ START_TEST(guideline_of_a_custom_source)
 	ck_assert_msg(render_pdf_guideline(s, w, NULL, NULL, &pdf, &len, &e), "%s", e.msg ? e.msg : "");
 	pages = pages_of(pdf, len);
 	texts = g_new0(char *, pages + 1);
-	for (p = 1; p <= pages; p++) {
-		char *t = text_of(pdf, len, 1, p, p);
-		texts[p] = flat(t);
-		g_free(t);
-	}
+	for (p = 1; p <= pages; p++)
+		texts[p] = flat_text_of(pdf, len, 1, p, p);
 	/* Cover, then contents on pages 2 and 3. */
 	ck_assert_msg(strstr(texts[1], "試験用基準") && strstr(texts[1], "試験市") &&
 	              strstr(texts[1], "2025-04-01"), "%.1500s", texts[1]);
@@ -1468,7 +1450,7 @@ START_TEST(guideline_of_a_custom_source)
 	/* The contents: a line "entry page" for each heading. */
 	listed = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, NULL);
 	for (p = 2; p < body; p++) {
-		char *t = text_of(pdf, len, 1, p, p), **ls = g_strsplit(t, "\n", -1), *sp;
+		char *t = page_text(pdf, len, p), **ls = g_strsplit(t, "\n", -1), *sp;
 		for (i = 0; ls[i] != NULL; i++)
 			if ((sp = strrchr(g_strstrip(ls[i]), ' ')) != NULL) {
 				*sp = '\0';
@@ -1537,11 +1519,9 @@ START_TEST(guideline_of_a_custom_source)
 	ck_assert_int_eq(wide_pages, 3);
 	ck_assert_int_eq(mid_pages, 2);
 	ck_assert_int_eq(narrow_pages, 1);
-	info = poppler("pdfinfo", "-isodates", pdf, len);
-	v = info_field(info, "CreationDate");
+	v = info_of(pdf, len, "-isodates", "CreationDate");
 	ck_assert_msg(g_str_has_prefix(v, "2025-04-01T00:00:00"), "%s", v);
 	g_free(v);
-	g_free(info);
 	g_free(land);
 	for (p = 1; p <= pages; p++)
 		g_free(texts[p]);
@@ -1559,7 +1539,7 @@ END_TEST
 START_TEST(guideline_without_classes_and_undrawable)
 {
 	cg_err e = { 0 };
-	char *dir = g_build_filename(tmp, "gspecs", "tiny", NULL), *pdf = NULL, *info, *v, *txt, *ft;
+	char *dir = g_build_filename(tmp, "gspecs", "tiny", NULL), *pdf = NULL, *v, *ft;
 	sp_source *s;
 	render_pdf_words *w = render_pdf_words_load("templates/pdf.yaml", &e);
 	size_t len = 0;
@@ -1576,21 +1556,15 @@ START_TEST(guideline_without_classes_and_undrawable)
 	s = spec_load(dir, &e);
 	ck_assert_msg(s != NULL && w != NULL, "%s", e.msg ? e.msg : "");
 	ck_assert_msg(render_pdf_guideline(s, w, NULL, NULL, &pdf, &len, &e), "%s", e.msg ? e.msg : "");
-	info = poppler("pdfinfo", "-isodates", pdf, len);
-	v = info_field(info, "CreationDate");
+	v = info_of(pdf, len, "-isodates", "CreationDate");
 	ck_assert_msg(g_str_has_prefix(v, "1970-01-01T00:00:00"), "%s", v);
 	g_free(v);
-	v = info_field(info, "Author");
-	ck_assert_str_eq(v, "試験町");
-	g_free(v);
-	g_free(info);
-	txt = text_of(pdf, len, 1, 0, 0);
-	ft = flat(txt);
+	info_is(pdf, len, "Author", "試験町");
+	ft = flat_text_of(pdf, len, 1, 0, 0);
 	/* Without classes a column is headed by its category alone. */
 	ck_assert_msg(strstr(ft, "番号ab") != NULL, "%.1500s", ft);
 	ck_assert_msg(strstr(ft, "1-1総則") != NULL && strstr(ft, "総則の本文。") != NULL, "%.1500s", ft);
 	g_free(ft);
-	g_free(txt);
 	g_free(pdf);
 	pdf = NULL;
 	spec_free(s);
@@ -1661,9 +1635,7 @@ static tu_run run_with_fonts(const char *const *dirs, const char *const *args)
 START_TEST(missing_gothic_font_is_exit_3)
 {
 	static const char *const dirs[] = { "/usr/share/fonts/opentype/ipaexfont-mincho", NULL };
-	char *out = g_build_filename(tmp, "out", NULL), *dir = g_build_filename(out, "fx", NULL);
-	char *c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                                   "documents: [annex]\n");
+	char *out = g_build_filename(tmp, "out", NULL), *c = fx_contract("documents: [annex]\n");
 	const char *args[] = { "build", "-o", out, c, NULL };
 	tu_run r;
 
@@ -1674,7 +1646,7 @@ START_TEST(missing_gothic_font_is_exit_3)
 	ck_assert_msg(strstr(r.err, "no ゴシック (sans-serif) font for the PDFs: install IPAexGothic "
 	                            "or Noto Sans CJK JP") != NULL,
 	              "%.2000s", r.err);
-	ck_assert_int_eq(tu_count_entries(dir), -1);
+	ck_assert_int_eq(entries_of(out, "fx"), -1);
 	tu_run_free(&r);
 	{
 		/* The guideline of `publish` too. */
@@ -1688,7 +1660,6 @@ START_TEST(missing_gothic_font_is_exit_3)
 		tu_run_free(&r);
 	}
 	g_free(c);
-	g_free(dir);
 	g_free(out);
 }
 END_TEST
@@ -1700,8 +1671,7 @@ START_TEST(noto_fonts_alone_and_right_to_left_text)
 {
 	static const char *const dirs[] = { "/usr/share/fonts/opentype/noto",
 		                            "/usr/share/fonts/truetype/dejavu", NULL };
-	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, *p, *pdf, *fonts;
-	char *txt, *ft;
+	char *specs = copy_specs(), *out = g_build_filename(tmp, "out", NULL), *c, *pdf, *fonts, *ft;
 	size_t len;
 	tu_run r;
 
@@ -1711,8 +1681,7 @@ START_TEST(noto_fonts_alone_and_right_to_left_text)
 	g_free(tu_write(specs, "funabashi-contract/clauses/fk-1.md",
 	                "---\nid: fk-1\nnumber: \"1\"\nsection: \"1\"\nverdict: required\n"
 	                "seed_lines: [7, 7]\n---\n表記「שלום עולם」を含む手順とすること。\n"));
-	c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                             "documents: [annex]\n");
+	c = fx_contract("documents: [annex]\n");
 	{
 		const char *args[] = { "build", "--specs", specs, "-o", out, c, NULL };
 		r = run_with_fonts(dirs, args);
@@ -1721,13 +1690,11 @@ START_TEST(noto_fonts_alone_and_right_to_left_text)
 	ck_assert_msg(strstr(r.err, "fk-1.md:2:5: warning: clause fk-1: 'ש' U+05E9 is not in "
 	                            "Noto Serif CJK JP; drawn from DejaVu Sans") != NULL,
 	              "%.2000s", r.err);
-	p = g_build_filename(out, "fx", "annex.pdf", NULL);
-	pdf = slurp(p, &len);
+	pdf = slurp_built(out, "fx", "annex.pdf", &len);
 	fonts = poppler("pdffonts", "", pdf, len);
 	ck_assert_msg(strstr(fonts, "NotoSerifCJKjp") && strstr(fonts, "NotoSansCJKjp") &&
 	              !strstr(fonts, "IPAex"), "%s", fonts);
-	txt = text_of(pdf, len, 0, 1, 1);
-	ft = flat(txt);
+	ft = flat_text_of(pdf, len, 0, 1, 1);
 	{
 		/* poppler marks the embedding (U+202B … U+202C): drop it. */
 		GString *o = g_string_new(NULL);
@@ -1744,10 +1711,8 @@ START_TEST(noto_fonts_alone_and_right_to_left_text)
 		g_string_free(o, TRUE);
 	}
 	g_free(ft);
-	g_free(txt);
 	g_free(fonts);
 	g_free(pdf);
-	g_free(p);
 	tu_run_free(&r);
 	g_free(c);
 	g_free(out);
@@ -1865,8 +1830,7 @@ START_TEST(table_header_never_ends_a_page)
 	pdf_doc *d = new_doc(env);
 	double w[2] = { 60 * PDF_MM, 100 * PDF_MM };
 	const char *heads[2] = { "見出し甲", NULL };
-	PangoLayout *l = pdf_text(d, PDF_MINCHO, 10, "表の前の文。", NULL, pdf_width(d), 1.2, 0,
-	                          PANGO_ALIGN_LEFT);
+	PangoLayout *l = para(d, 10, "表の前の文。", NULL);
 	PangoLayout *cells[2];
 	pdf_table *t;
 	char *pdf, *t1, *t2;
@@ -1876,17 +1840,15 @@ START_TEST(table_header_never_ends_a_page)
 	pdf_set_y(d, pdf_y(d) + pdf_room(d) - 25);
 	t = pdf_table_new(d, 2, w, heads, 9, 3);
 	ck_assert_int_eq(pdf_page_count(d), 2);
-	cells[0] = pdf_text(d, PDF_MINCHO, 9, "一列目の値", NULL, pdf_table_text_width(t, 0), 1.3, 0,
-	                    PANGO_ALIGN_LEFT);
-	cells[1] = pdf_text(d, PDF_MINCHO, 9, "二列目の値", NULL, pdf_table_text_width(t, 1), 1.3, 0,
-	                    PANGO_ALIGN_LEFT);
+	cells[0] = cell(d, t, 0, "一列目の値");
+	cells[1] = cell(d, t, 1, "二列目の値");
 	pdf_table_row(t, cells);
 	pdf_table_end(t);
 	pdf_table_end(NULL);
 	finish(d, &pdf, &len);
 	ck_assert_int_eq(pages_of(pdf, len), 2);
-	t1 = text_of(pdf, len, 1, 1, 1);
-	t2 = text_of(pdf, len, 1, 2, 2);
+	t1 = page_text(pdf, len, 1);
+	t2 = page_text(pdf, len, 2);
 	ck_assert_msg(strstr(t1, "表の前の文。") && !strstr(t1, "見出し甲"), "%.1500s", t1);
 	ck_assert_msg(strstr(t2, "見出し甲") && strstr(t2, "一列目の値") && strstr(t2, "二列目の値") &&
 	              strstr(t2, "見出し甲") < strstr(t2, "一列目の値"), "%.1500s", t2);
@@ -1897,23 +1859,36 @@ START_TEST(table_header_never_ends_a_page)
 }
 END_TEST
 
-/* Dark pixels of page `page` in the rectangle (points) at 72 dpi. */
-static int dark_pixels(const char *pdf, size_t len, int page, double x0, double y0, double x1,
-                       double y1)
+/* Page `page` of `pdf` drawn at 72 dpi by pdftoppm (cairo_surface_destroy). */
+static cairo_surface_t *page_image(const char *pdf, size_t len, int page)
 {
 	char *path = g_build_filename(tmp, "r.pdf", NULL), *base = g_build_filename(tmp, "r", NULL);
 	char *cmd = g_strdup_printf("pdftoppm -r 72 -png -singlefile -f %d -l %d %s %s", page, page,
 	                            path, base);
 	char *png = g_strdup_printf("%s.png", base);
 	cairo_surface_t *s;
-	int st = -1, x, y, n = 0, stride;
-	unsigned char *px;
+	int st = -1;
 
 	ck_assert(g_file_set_contents(path, pdf, (gssize)len, NULL));
 	ck_assert_msg(g_spawn_command_line_sync(cmd, NULL, NULL, &st, NULL) && st == 0, "%s", cmd);
 	s = cairo_image_surface_create_from_png(png);
 	ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
 	cairo_surface_flush(s);
+	g_free(png);
+	g_free(cmd);
+	g_free(base);
+	g_free(path);
+	return s;
+}
+
+/* Dark pixels of page `page` in the rectangle (points) at 72 dpi. */
+static int dark_pixels(const char *pdf, size_t len, int page, double x0, double y0, double x1,
+                       double y1)
+{
+	cairo_surface_t *s = page_image(pdf, len, page);
+	int x, y, n = 0, stride;
+	unsigned char *px;
+
 	px = cairo_image_surface_get_data(s);
 	stride = cairo_image_surface_get_stride(s);
 	for (y = (int)y0; y < (int)y1 && y < cairo_image_surface_get_height(s); y++)
@@ -1923,10 +1898,6 @@ static int dark_pixels(const char *pdf, size_t len, int page, double x0, double 
 				n++;
 		}
 	cairo_surface_destroy(s);
-	g_free(png);
-	g_free(cmd);
-	g_free(base);
-	g_free(path);
 	return n;
 }
 
@@ -1936,9 +1907,7 @@ START_TEST(tall_row_at_a_page_foot_starts_on_the_next)
 {
 	pdf_env *env = env_or_fail();
 	pdf_doc *d = new_doc(env);
-	double w[2] = { 30 * PDF_MM, 140 * PDF_MM };
-	const char *heads[2] = { "番号", "確認項目" };
-	pdf_table *t = pdf_table_new(d, 2, w, heads, 9, 3);
+	pdf_table *t = item_table(d);
 	GString *s = g_string_new("【長い行の始め】");
 	PangoLayout *cells[2];
 	char *pdf, *t1, *t2;
@@ -1950,10 +1919,8 @@ START_TEST(tall_row_at_a_page_foot_starts_on_the_next)
 	for (i = 0; pdf_room(d) > 14; i++) {
 		char num[16];
 		g_snprintf(num, sizeof num, "%d", i + 1);
-		cells[0] = pdf_text(d, PDF_MINCHO, 9, num, NULL, pdf_table_text_width(t, 0), 1.3, 0,
-		                    PANGO_ALIGN_LEFT);
-		cells[1] = pdf_text(d, PDF_MINCHO, 9, "短い行。", NULL, pdf_table_text_width(t, 1), 1.3, 0,
-		                    PANGO_ALIGN_LEFT);
+		cells[0] = cell(d, t, 0, num);
+		cells[1] = cell(d, t, 1, "短い行。");
 		if (pdf_text_height(cells[1]) + 6 > pdf_room(d))
 			pdf_set_y(d, pdf_y(d) + pdf_room(d) - 12);
 		else
@@ -1964,16 +1931,14 @@ START_TEST(tall_row_at_a_page_foot_starts_on_the_next)
 	ck_assert_int_eq(pdf_page_count(d), 1);
 	for (i = 1; i <= 300; i++)
 		g_string_append_printf(s, "第%d項を確認すること。", i);
-	cells[0] = pdf_text(d, PDF_MINCHO, 9, "長", NULL, pdf_table_text_width(t, 0), 1.3, 0,
-	                    PANGO_ALIGN_LEFT);
-	cells[1] = pdf_text(d, PDF_MINCHO, 9, s->str, NULL, pdf_table_text_width(t, 1), 1.3, 0,
-	                    PANGO_ALIGN_LEFT);
+	cells[0] = cell(d, t, 0, "長");
+	cells[1] = cell(d, t, 1, s->str);
 	ck_assert_double_gt(pdf_text_height(cells[1]), pdf_area_height(d));
 	pdf_table_row(t, cells);
 	pdf_table_end(t);
 	finish(d, &pdf, &len);
-	t1 = text_of(pdf, len, 1, 1, 1);
-	t2 = text_of(pdf, len, 1, 2, 2);
+	t1 = page_text(pdf, len, 1);
+	t2 = page_text(pdf, len, 2);
 	ck_assert_msg(strstr(t1, "長い行") == NULL, "%.1500s", t1);
 	ck_assert_msg(strstr(t2, "【長い行の始め】") != NULL, "%.1500s", t2);
 	/* Nothing drawn between the last short row and the page's margin. */
@@ -2004,7 +1969,7 @@ START_TEST(flow_keeps_two_lines_together)
 	/* Lines per page, as the flow counts them. */
 	for (i = 0; i < 500; i++)
 		g_string_append_printf(s, "%s行%03d", i ? "\n" : "", i + 1);
-	l = pdf_text(d, PDF_MINCHO, 10, s->str, NULL, pdf_width(d), 1.2, 0, PANGO_ALIGN_LEFT);
+	l = para(d, 10, s->str, NULL);
 	while (pdf_lines_height(l, 0, per + 1) <= pdf_area_height(d) + 0.01)
 		per++;
 	ck_assert_int_gt(per, 10);
@@ -2020,7 +1985,7 @@ START_TEST(flow_keeps_two_lines_together)
 	n = per + 1;
 	for (i = 0; i < n; i++)
 		g_string_append_printf(s, "%s行%03d", i ? "\n" : "", i + 1);
-	l = pdf_text(d, PDF_MINCHO, 10, s->str, NULL, pdf_width(d), 1.2, 0, PANGO_ALIGN_LEFT);
+	l = para(d, 10, s->str, NULL);
 	pdf_flow(d, l, pdf_left(d), 0, 0);
 	ck_assert_int_eq(pdf_page_count(d), 2);
 
@@ -2029,7 +1994,7 @@ START_TEST(flow_keeps_two_lines_together)
 	g_string_truncate(s, 0);
 	for (i = 0; i < n; i++)
 		g_string_append_printf(s, "%s列%03d", i ? "\n" : "", i + 1);
-	l = pdf_text(d, PDF_MINCHO, 10, s->str, NULL, pdf_width(d), 1.2, 0, PANGO_ALIGN_LEFT);
+	l = para(d, 10, s->str, NULL);
 	pdf_flow(d, l, pdf_left(d), 0, 0);
 
 	/* One line taller than a page. */
@@ -2037,12 +2002,11 @@ START_TEST(flow_keeps_two_lines_together)
 	l = pdf_text(d, PDF_GOTHIC, 760, "巨", NULL, 0, 0, 0, PANGO_ALIGN_LEFT);
 	ck_assert_double_gt(pdf_text_height(l), pdf_area_height(d));
 	pdf_flow(d, l, pdf_left(d), 0, 0);
-	pdf_flow(d, pdf_text(d, PDF_MINCHO, 10, "巨の後", NULL, pdf_width(d), 1.2, 0, PANGO_ALIGN_LEFT),
-	         pdf_left(d), 0, 0);
+	pdf_flow(d, para(d, 10, "巨の後", NULL), pdf_left(d), 0, 0);
 	finish(d, &pdf, &len);
 
-	t1 = text_of(pdf, len, 1, 1, 1);
-	t2 = text_of(pdf, len, 1, 2, 2);
+	t1 = page_text(pdf, len, 1);
+	t2 = page_text(pdf, len, 2);
 	{
 		char *last = g_strdup_printf("行%03d", per - 1), *over = g_strdup_printf("行%03d", per);
 		char *end = g_strdup_printf("行%03d", n);
@@ -2055,13 +2019,13 @@ START_TEST(flow_keeps_two_lines_together)
 	}
 	g_free(t1);
 	g_free(t2);
-	t1 = text_of(pdf, len, 1, 3, 3);
+	t1 = page_text(pdf, len, 3);
 	ck_assert_msg(g_str_has_prefix(t1, "列001"), "%.1500s", t1);
 	g_free(t1);
 	{
 		int pages = pages_of(pdf, len);
-		t1 = text_of(pdf, len, 1, pages - 1, pages - 1);
-		t2 = text_of(pdf, len, 1, pages, pages);
+		t1 = page_text(pdf, len, pages - 1);
+		t2 = page_text(pdf, len, pages);
 		ck_assert_msg(strstr(t1, "巨") != NULL, "%.1500s", t1);
 		ck_assert_msg(strstr(t2, "巨の後") != NULL, "%.1500s", t2);
 		g_free(t1);
@@ -2085,9 +2049,9 @@ START_TEST(lines_pango_draws_itself)
 	PangoAttribute *a;
 	const char *text = "赤い語と下線の語と続く語。";
 	GString *digits = g_string_new(NULL);
-	char *pdf, *txt, *ft, *path, *base, *cmd, *png;
+	char *pdf, *ft;
 	size_t len;
-	int i, red = 0, st = -1, x, y;
+	int i, red = 0, x, y;
 	cairo_surface_t *s;
 
 	a = pango_attr_foreground_new(0xffff, 0, 0);
@@ -2098,22 +2062,15 @@ START_TEST(lines_pango_draws_itself)
 	a->start_index = (guint)strlen("赤い語と");
 	a->end_index = (guint)strlen("赤い語と下線の語");
 	pango_attr_list_insert(al, a);
-	pdf_flow(d, pdf_text(d, PDF_MINCHO, 14, text, al, pdf_width(d), 1.2, 0, PANGO_ALIGN_LEFT),
-	         pdf_left(d), 0, 0);
+	pdf_flow(d, para(d, 14, text, al), pdf_left(d), 0, 0);
 	pango_attr_list_unref(al);
-	pdf_flow(d, pdf_text(d, PDF_MINCHO, 14, "不明な字\xf4\x8f\xbf\xbdの後の語。", NULL, pdf_width(d),
-	                     1.2, 0, PANGO_ALIGN_LEFT),
-	         pdf_left(d), 4, 0);
+	pdf_flow(d, para(d, 14, "不明な字\xf4\x8f\xbf\xbdの後の語。", NULL), pdf_left(d), 4, 0);
 	al = pango_attr_list_new();
 	pango_attr_list_insert(al, pango_attr_foreground_alpha_new(0x8000));
-	pdf_flow(d, pdf_text(d, PDF_MINCHO, 14, "半透明の行。", al, pdf_width(d), 1.2, 0,
-	                     PANGO_ALIGN_LEFT),
-	         pdf_left(d), 4, 0);
+	pdf_flow(d, para(d, 14, "半透明の行。", al), pdf_left(d), 4, 0);
 	pango_attr_list_unref(al);
 	/* Zero-width characters are empty glyphs in a captured line. */
-	pdf_flow(d, pdf_text(d, PDF_MINCHO, 14, "零幅の\u200b空白と\u2060結合子の行。", NULL, pdf_width(d),
-	                     1.2, 0, PANGO_ALIGN_LEFT),
-	         pdf_left(d), 4, 0);
+	pdf_flow(d, para(d, 14, "零幅の\u200b空白と\u2060結合子の行。", NULL), pdf_left(d), 4, 0);
 	for (i = 0; i < 30; i++)
 		g_string_append(digits, "0123456789");
 	pdf_flow(d, pdf_text(d, PDF_MINCHO, 1.5, digits->str, NULL, 0, 0, 0, PANGO_ALIGN_LEFT),
@@ -2121,21 +2078,13 @@ START_TEST(lines_pango_draws_itself)
 	/* The layouts are drawn after the page is left. */
 	pdf_page_new(d, 0);
 	finish(d, &pdf, &len);
-	txt = text_of(pdf, len, 1, 1, 1);
-	ft = flat(txt);
+	ft = flat_text_of(pdf, len, 1, 1, 1);
 	/* The box pango draws for the character shows its code. */
 	ck_assert_msg(strstr(ft, "赤い語と下線の語と続く語。") && strstr(ft, "不明な") &&
 	              strstr(ft, "10FFFD") && strstr(ft, "の後の語。") &&
 	              strstr(ft, "半透明の行。") && strstr(ft, digits->str) && strstr(ft, "零幅の") &&
 	              strstr(ft, "空白と") && strstr(ft, "結合子の行。"), "%.1500s", ft);
-	path = g_build_filename(tmp, "c.pdf", NULL);
-	base = g_build_filename(tmp, "c", NULL);
-	png = g_strdup_printf("%s.png", base);
-	cmd = g_strdup_printf("pdftoppm -r 72 -png -singlefile -f 1 -l 1 %s %s", path, base);
-	ck_assert(g_file_set_contents(path, pdf, (gssize)len, NULL));
-	ck_assert(g_spawn_command_line_sync(cmd, NULL, NULL, &st, NULL) && st == 0);
-	s = cairo_image_surface_create_from_png(png);
-	ck_assert_int_eq(cairo_surface_status(s), CAIRO_STATUS_SUCCESS);
+	s = page_image(pdf, len, 1);
 	for (y = 0; y < cairo_image_surface_get_height(s); y++)
 		for (x = 0; x < cairo_image_surface_get_width(s); x++) {
 			guint32 v = *(guint32 *)(cairo_image_surface_get_data(s) +
@@ -2145,12 +2094,7 @@ START_TEST(lines_pango_draws_itself)
 		}
 	ck_assert_int_gt(red, 20);
 	cairo_surface_destroy(s);
-	g_free(cmd);
-	g_free(png);
-	g_free(base);
-	g_free(path);
 	g_free(ft);
-	g_free(txt);
 	g_free(pdf);
 	g_string_free(digits, TRUE);
 	pdf_env_free(env);
@@ -2293,35 +2237,20 @@ START_TEST(wording_files_of_the_wrong_shape)
 		  "            table: 表, class: 分類, appendices: 別紙, cover-note: 注記}",
 		  "guideline: 手引", "手引", "'guideline' must be a map of texts" },
 	};
-	char *root = g_build_filename(tmp, "root", NULL), *out = g_build_filename(tmp, "out", NULL);
+	char *root = tu_copy_root(tmp, 1), *out = g_build_filename(tmp, "out", NULL);
 	char *own = g_build_filename(root, "templates", "funabashi-contract", NULL), *c;
-	static const char *const parts[] = { "specs", "lua", "templates" };
 	size_t i;
+	built b;
 	tu_run r;
 
-	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
-		char *to = g_build_filename(root, parts[i], NULL);
-		tu_copytree(parts[i], to);
-		g_free(to);
-	}
-	c = tu_write(tmp, "fx.yaml", "id: fx\ntitle: 試験契約\nsource: funabashi-contract\n"
-	                             "vendor: 株式会社試験\ndocuments: [annex, checklist-delivery]\n");
+	c = fx_contract("vendor: 株式会社試験\ndocuments: [annex, checklist-delivery]\n");
 	g_free(tu_write(own, "checklists.yaml", cl_base));
 	g_free(tu_write(own, "pdf.yaml", pdf_base));
 	r = tu_cli("build", "--root", root, "-o", out, c, NULL);
 	ck_assert_msg(r.status == 0, "%.2000s", r.err);
-	{
-		char *p = g_build_filename(out, "fx", "annex.pdf", NULL), *pdf, *txt, *ft;
-		size_t len;
-		pdf = slurp(p, &len);
-		txt = text_of(pdf, len, 1, 1, 1);
-		ft = flat(txt);
-		ck_assert_msg(g_str_has_prefix(ft, "特記事項の題件名試験契約特記の前文"), "%.1500s", ft);
-		g_free(ft);
-		g_free(txt);
-		g_free(pdf);
-		g_free(p);
-	}
+	b = read_built(out, "fx", "annex.pdf", 1, 1);
+	ck_assert_msg(g_str_has_prefix(b.ft, "特記事項の題件名試験契約特記の前文"), "%.1500s", b.ft);
+	built_free(&b);
 	tu_run_free(&r);
 	tu_rmtree(out);
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {

@@ -668,15 +668,11 @@ END_TEST
 
 /* ---- a small source with unusual but valid features ---- */
 
-typedef struct {
-	const char *rel, *text;
-} fixture;
-
 /* odd: two classes, two categories, a second table that is neither the
  * select nor the spec table, sections five deep, references of every
  * shape, conditions on two attributes, two appendices, and clause bodies
  * with links and images of every kind. */
-static const fixture odd_source[] = {
+static const tu_file odd_source[] = {
 	{ "odd/source.yaml",
 	  "id: odd\n"
 	  "title: 奇妙な基準\n"
@@ -693,12 +689,7 @@ static const fixture odd_source[] = {
 	  "  - {id: web, name: ウェブ, type: bool}\n"
 	  "  - {id: hosting, name: 設置, type: enum, values: [onprem, cloud]}\n"
 	  "parties: {orderer: 市, vendor: 受託者}\n"
-	  "sections:\n"
-	  "  - {id: \"1\", number: \"1\", title: 総則, seed_lines: [1, 1]}\n"
-	  "  - {id: \"1-1\", number: \"1-1\", title: 細則, parent: \"1\", seed_lines: [2, 2]}\n"
-	  "  - {id: \"1-1-1\", number: \"1-1-1\", title: 細目, parent: \"1-1\", seed_lines: [3, 3]}\n"
-	  "  - {id: \"1-1-1-1\", number: \"1-1-1-1\", title: 小目, parent: \"1-1-1\", seed_lines: [4, 4]}\n"
-	  "  - {id: \"1-1-1-1-1\", number: \"1-1-1-1-1\", title: 微目, parent: \"1-1-1-1\", seed_lines: [5, 5]}\n"
+	  TU_SECTIONS_FIVE_DEEP
 	  "preamble: |\n  この基準は[外部の例](https://example.org/intro)に倣う。\n" },
 	{ "odd/clauses/odd-1.md",
 	  "---\n"
@@ -755,7 +746,7 @@ static const fixture odd_source[] = {
 };
 
 /* tiny: no classes, no categories, no tables: one page "all". */
-static const fixture tiny_source[] = {
+static const tu_file tiny_source[] = {
 	{ "tiny/source.yaml",
 	  "id: tiny\ntitle: 小さな基準\npublisher: 例示町\nversion: \"2\"\n"
 	  "seed: {file: y.txt, lines: [1, 2]}\n"
@@ -765,12 +756,6 @@ static const fixture tiny_source[] = {
 	  "記録を残す。\n" },
 	{ NULL, NULL }
 };
-
-static void write_fixture(const char *dir, const fixture *f)
-{
-	for (; f->rel != NULL; f++)
-		g_free(tu_write(dir, f->rel, f->text));
-}
 
 static char *page_of(const char *site, const char *src, const char *name)
 {
@@ -785,6 +770,41 @@ static char *page_of(const char *site, const char *src, const char *name)
 #define ck_lacks(hay, needle) \
 	ck_assert_msg(strstr((hay), (needle)) == NULL, "unexpected: %s", (needle))
 
+/* Publishes `source` (every source when NULL) of `specs` as HTML into
+ * `site`, which must succeed. Returns its stderr (g_free). */
+static char *publish_html(const char *specs, const char *site, const char *source)
+{
+	tu_run r = source ? tu_cli("publish", "--specs", specs, "--source", source, "--formats", "html",
+	                           "-o", site, NULL)
+	                  : tu_cli("publish", "--specs", specs, "--formats", "html", "-o", site, NULL);
+	char *err = r.err;
+
+	ck_assert_msg(r.status == 0, "%s", r.err);
+	r.err = NULL;
+	tu_run_free(&r);
+	return err;
+}
+
+/* Whether site/src/name passes g_file_test `test` (name may be NULL). */
+static int site_file(const char *site, const char *src, const char *name, GFileTest test)
+{
+	char *p = g_build_filename(site, src, name, NULL);
+	int yes = g_file_test(p, test);
+
+	g_free(p);
+	return yes;
+}
+
+/* Asserts that the selection page `html` lists the clauses `want`
+ * (space-separated, in order). */
+static void lists_ids(const char *html, const char *want)
+{
+	char *ids = listed_ids(html);
+
+	ck_assert_str_eq(ids, want);
+	g_free(ids);
+}
+
 /* Markdown in clause bodies and the preamble: links and images that leave
  * the site become their text and address, relative ones stay links; the
  * clause page lists references, conditions and the marks of both tables;
@@ -794,15 +814,12 @@ START_TEST(publish_odd_source_pages)
 {
 	char *specs = g_build_filename(tmp, "specs", NULL);
 	char *site = g_build_filename(tmp, "site", NULL);
-	char *html, *ids;
-	tu_run r;
+	char *html, *ids, *err;
 
-	write_fixture(specs, odd_source);
-	r = tu_cli("publish", "--specs", specs, "--source", "odd", "--formats", "html", "-o", site,
-	           NULL);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	ck_has(r.err, "(1 source)");
-	tu_run_free(&r);
+	tu_write_files(specs, odd_source);
+	err = publish_html(specs, site, "odd");
+	ck_has(err, "(1 source)");
+	g_free(err);
 	{
 		GDir *d;
 		const char *n;
@@ -820,9 +837,7 @@ START_TEST(publish_odd_source_pages)
 		g_dir_close(d);
 		/* index, matrix, 3 clauses, 2 x 2 selections */
 		ck_assert_int_eq(pages, 9);
-		p = g_build_filename(dir, "guideline.pdf", NULL);
-		ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
-		g_free(p);
+		ck_assert(!site_file(site, "odd", "guideline.pdf", G_FILE_TEST_EXISTS));
 		g_free(dir);
 		p = g_build_filename(site, "index.html", NULL);
 		check_page(p);
@@ -888,9 +903,7 @@ START_TEST(publish_odd_source_pages)
 
 	/* Class II takes nothing: the page says so and lists all as excluded. */
 	html = page_of(site, "odd", "sel-II.dev.html");
-	ids = listed_ids(html);
-	ck_assert_str_eq(ids, "");
-	g_free(ids);
+	lists_ids(html, "");
 	ck_has(html, "<p>この分類では契約書類に入る条項はない。</p>");
 	ck_has(html, "対象外の条項（3）");
 	ck_lacks(html, "id=\"selection\"");
@@ -898,9 +911,7 @@ START_TEST(publish_odd_source_pages)
 	g_free(html);
 	/* Two tables but one decides and announces: no spec column. */
 	html = page_of(site, "odd", "sel-I.dc.html");
-	ids = listed_ids(html);
-	ck_assert_str_eq(ids, "odd-1 odd-3 odd-2");
-	g_free(ids);
+	lists_ids(html, "odd-1 odd-3 odd-2");
 	ck_lacks(html, "調達仕様書</th>");
 	ck_lacks(html, "この分類では契約書類に入る条項はない。");
 	ck_has(html, "<p>判定には表「主表」を用いる（契約の特記事項が拘束する表）。</p>");
@@ -929,7 +940,7 @@ START_TEST(export_odd_source)
 	GPtrArray *recs, *row;
 	json_t *j, *cl, *refs;
 
-	write_fixture(specs, odd_source);
+	tu_write_files(specs, odd_source);
 	r = tu_cli("export", "--specs", specs, "--source", "odd", "--format", "csv", NULL);
 	ck_assert_msg(r.status == 0, "%s", r.err);
 	recs = csv_parse(r.out + 3);
@@ -1009,17 +1020,10 @@ END_TEST
  * Returns its path (g_free). */
 static char *odd_root(void)
 {
-	char *root = g_build_filename(tmp, "root", NULL);
-	char *p = g_build_filename(root, "templates", NULL);
+	char *root = tu_copy_root(tmp, 0), *specs = g_build_filename(root, "specs", NULL);
 
-	tu_copytree("templates", p);
-	g_free(p);
-	p = g_build_filename(root, "lua", NULL);
-	tu_copytree("lua", p);
-	g_free(p);
-	p = g_build_filename(root, "specs", NULL);
-	write_fixture(p, odd_source);
-	g_free(p);
+	tu_write_files(specs, odd_source);
+	g_free(specs);
 	return root;
 }
 
@@ -1057,6 +1061,16 @@ static int line_col(const char *text, const char *what, int *col)
 	return line;
 }
 
+/* Writes `orig` to `path` with its first `from` replaced by `to`. */
+static void write_replaced(const char *path, const char *orig, const char *from, const char *to)
+{
+	GString *w = g_string_new(orig);
+
+	g_string_replace(w, from, to, 1);
+	ck_assert(g_file_set_contents(path, w->str, -1, NULL));
+	g_string_free(w, TRUE);
+}
+
 /* The site's wording and chrome come from templates/site/: every fault there
  * stops publish with the file, line and column, and leaves the previous
  * site exactly as it was. */
@@ -1071,30 +1085,23 @@ START_TEST(publish_reports_broken_site_templates)
 	char *orig_words = slurp(words), *orig_page = slurp(page), *orig_js = slurp(js);
 	char *orig_idx = slurp(idx), *msg;
 	char *index = g_build_filename(site, "index.html", NULL), *before, *after, *html;
-	GString *w;
 
 	publish_expect(root, site, 0, NULL);
 	before = slurp(index);
 
 	/* A key left out, a key that is not text, an unknown key, not a map,
 	 * not YAML, no file. */
-	w = g_string_new(orig_words);
-	g_string_replace(w, "sel.none: ", "sel.nothing: ", 1);
-	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	write_replaced(words, orig_words, "sel.none: ", "sel.nothing: ");
 	msg = g_strdup_printf("templates/site/words.yaml:%d:1: error: unknown key 'sel.nothing' "
 	                      "in site wording",
 	                      line_col(orig_words, "sel.none: ", NULL));
 	publish_expect(root, site, 1, msg);
 	g_free(msg);
-	g_string_assign(w, orig_words);
-	g_string_replace(w, "sel.none: ", "# sel.none: ", 1);
-	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	write_replaced(words, orig_words, "sel.none: ", "# sel.none: ");
 	publish_expect(root, site, 1,
 	               "templates/site/words.yaml:1:1: error: 'sel.none' is missing from the "
 	               "site's wording");
-	g_string_assign(w, orig_words);
-	g_string_replace(w, "sel.none: ", "sel.none: {a: b} #", 1);
-	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	write_replaced(words, orig_words, "sel.none: ", "sel.none: {a: b} #");
 	msg = g_strdup_printf("templates/site/words.yaml:%d:11: error: 'sel.none' must be text",
 	                      line_col(orig_words, "sel.none: ", NULL));
 	publish_expect(root, site, 1, msg);
@@ -1110,9 +1117,7 @@ START_TEST(publish_reports_broken_site_templates)
 	ck_assert(g_file_set_contents(words, orig_words, -1, NULL));
 
 	/* A field the pages do not have, at its line and column. */
-	w = g_string_assign(w, orig_page);
-	g_string_replace(w, "{{doc.title}}", "{{doc.titel}}", 1);
-	ck_assert(g_file_set_contents(page, w->str, -1, NULL));
+	write_replaced(page, orig_page, "{{doc.title}}", "{{doc.titel}}");
 	{
 		int col, line = line_col(orig_page, "{{doc.title}}", &col);
 		msg = g_strdup_printf("templates/site/page.html:%d:%d: error: unknown field "
@@ -1154,9 +1159,7 @@ START_TEST(publish_reports_broken_site_templates)
 	g_free(after);
 
 	/* Wording without "{}" is printed as it is. */
-	g_string_assign(w, orig_words);
-	g_string_replace(w, "sel.table: 判定には表「{}」を用いる", "sel.table: 判定表は一つ", 1);
-	ck_assert(g_file_set_contents(words, w->str, -1, NULL));
+	write_replaced(words, orig_words, "sel.table: 判定には表「{}」を用いる", "sel.table: 判定表は一つ");
 	publish_expect(root, site, 0, NULL);
 	html = page_of(site, "odd", "sel-I.dev.html");
 	ck_has(html, "<p>判定表は一つ（契約の特記事項が拘束する表）。</p>");
@@ -1168,7 +1171,6 @@ START_TEST(publish_reports_broken_site_templates)
 	ck_assert(g_str_has_prefix(html, "<p>（該当なし）</p><p class=\"crumbs\">"));
 	g_free(html);
 
-	g_string_free(w, TRUE);
 	g_free(before);
 	g_free(index);
 	g_free(orig_words);
@@ -1259,15 +1261,13 @@ START_TEST(publish_one_source_carries_over_only_sources)
 {
 	char *specs = g_build_filename(tmp, "specs", NULL);
 	char *site = g_build_filename(tmp, "site", NULL);
-	char *p, *html;
-	tu_run r;
+	char *html, *err;
 
-	write_fixture(specs, odd_source);
-	write_fixture(specs, tiny_source);
-	r = tu_cli("publish", "--specs", specs, "--formats", "html", "-o", site, NULL);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	ck_has(r.err, "(2 sources)");
-	tu_run_free(&r);
+	tu_write_files(specs, odd_source);
+	tu_write_files(specs, tiny_source);
+	err = publish_html(specs, site, NULL);
+	ck_has(err, "(2 sources)");
+	g_free(err);
 	html = page_of(site, "tiny", "index.html");
 	ck_has(html, "<p><a href=\"sel-all.html\">全条項</a>（1）</p>");
 	g_free(html);
@@ -1275,11 +1275,7 @@ START_TEST(publish_one_source_carries_over_only_sources)
 	ck_has(html, "<h1>適用条項: 全条項</h1>");
 	ck_has(html, "<code>clausegen select --source tiny</code>");
 	ck_lacks(html, "matrix.html#");
-	{
-		char *ids = listed_ids(html);
-		ck_assert_str_eq(ids, "t-1");
-		g_free(ids);
-	}
+	lists_ids(html, "t-1");
 	g_free(html);
 	html = page_of(site, "tiny", "matrix.html");
 	ck_has(html, "<td class=\"m\" data-t=\"\" data-k=\"\" data-c=\"\"><span class=\"v v-optional\">△ 選択</span></td>");
@@ -1287,19 +1283,10 @@ START_TEST(publish_one_source_carries_over_only_sources)
 
 	g_free(tu_write(site, "odd/sub/keep.txt", "x\n"));
 	g_free(tu_write(site, "stray/notes.txt", "x\n"));
-	r = tu_cli("publish", "--specs", specs, "--source", "tiny", "--formats", "html", "-o", site,
-	           NULL);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
-	p = g_build_filename(site, "odd", "clause-odd-2.html", NULL);
-	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
-	g_free(p);
-	p = g_build_filename(site, "odd", "sub", NULL);
-	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
-	g_free(p);
-	p = g_build_filename(site, "stray", NULL);
-	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
-	g_free(p);
+	g_free(publish_html(specs, site, "tiny"));
+	ck_assert(site_file(site, "odd", "clause-odd-2.html", G_FILE_TEST_IS_REGULAR));
+	ck_assert(!site_file(site, "odd", "sub", G_FILE_TEST_EXISTS));
+	ck_assert(!site_file(site, "stray", NULL, G_FILE_TEST_EXISTS));
 	html = page_of(site, "", "index.html");
 	ck_has(html, "<a href=\"odd/index.html\">奇妙な基準</a> <code>odd</code></td><td>例示市</td><td>1</td><td class=\"n\">3</td>");
 	ck_has(html, "<a href=\"tiny/index.html\">小さな基準</a>");
@@ -1308,26 +1295,14 @@ START_TEST(publish_one_source_carries_over_only_sources)
 	/* Republishing odd alone replaces its pages (none of the old files
 	 * stay) and keeps tiny. */
 	g_free(tu_write(site, "odd/old.html", "old\n"));
-	r = tu_cli("publish", "--specs", specs, "--source", "odd", "--formats", "html", "-o", site,
-	           NULL);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
-	p = g_build_filename(site, "odd", "old.html", NULL);
-	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
-	g_free(p);
-	p = g_build_filename(site, "tiny", "sel-all.html", NULL);
-	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
-	g_free(p);
+	g_free(publish_html(specs, site, "odd"));
+	ck_assert(!site_file(site, "odd", "old.html", G_FILE_TEST_EXISTS));
+	ck_assert(site_file(site, "tiny", "sel-all.html", G_FILE_TEST_IS_REGULAR));
 
 	/* An unreadable record: the pages stay, the index row goes. */
 	g_free(tu_write(site, "odd/.clausegen-source", "{ not json\n"));
-	r = tu_cli("publish", "--specs", specs, "--source", "tiny", "--formats", "html", "-o", site,
-	           NULL);
-	ck_assert_msg(r.status == 0, "%s", r.err);
-	tu_run_free(&r);
-	p = g_build_filename(site, "odd", "index.html", NULL);
-	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
-	g_free(p);
+	g_free(publish_html(specs, site, "tiny"));
+	ck_assert(site_file(site, "odd", "index.html", G_FILE_TEST_IS_REGULAR));
 	html = page_of(site, "", "index.html");
 	ck_lacks(html, "odd/index.html");
 	ck_has(html, "tiny/index.html");

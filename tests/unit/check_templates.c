@@ -69,20 +69,14 @@ static char *broken(char **lines, size_t i, breakage how)
  * the command in `argv` (NULL-terminated, after "--root ROOT") for each. */
 static void break_every_line(const char *rel, const char *const *argv, int min_cases)
 {
-	char *root = g_build_filename(tmp, "root", NULL);
+	char *root = tu_copy_root(tmp, 1);
 	char *path = g_build_filename(root, "templates", rel, NULL);
 	char *base = g_path_get_basename(rel);
 	char *orig = NULL;
 	char **lines;
 	size_t i;
 	int cases = 0;
-	static const char *const parts[] = { "specs", "lua", "templates" };
 
-	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
-		char *to = g_build_filename(root, parts[i], NULL);
-		tu_copytree(parts[i], to);
-		g_free(to);
-	}
 	ck_assert(g_file_get_contents(path, &orig, NULL, NULL));
 	lines = g_strsplit(orig, "\n", -1);
 	for (i = 0; lines[i] != NULL; i++) {
@@ -168,19 +162,29 @@ END_TEST
 
 /* ---- the template language itself (src/tmpl.c) ---- */
 
-/* A copy of specs/, lua/ and templates/ under tmp/root (g_free). */
-static char *make_root(void)
-{
-	static const char *const parts[] = { "specs", "lua", "templates" };
-	char *root = g_build_filename(tmp, "root", NULL);
-	size_t i;
+/* A root under tmp (tu_copy_root), the output directory tmp/out, and the
+ * root's source nisc and contract nisc-asp-yoyaku (nisc_root_free). */
+typedef struct {
+	char *root, *out, *src, *contract;
+} nisc_root;
 
-	for (i = 0; i < G_N_ELEMENTS(parts); i++) {
-		char *to = g_build_filename(root, parts[i], NULL);
-		tu_copytree(parts[i], to);
-		g_free(to);
-	}
-	return root;
+static nisc_root nisc_root_new(void)
+{
+	nisc_root t;
+
+	t.root = tu_copy_root(tmp, 1);
+	t.out = g_build_filename(tmp, "out", NULL);
+	t.src = g_build_filename(t.root, "specs", "nisc", NULL);
+	t.contract = g_build_filename(t.root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	return t;
+}
+
+static void nisc_root_free(nisc_root *t)
+{
+	g_free(t->contract);
+	g_free(t->src);
+	g_free(t->out);
+	g_free(t->root);
 }
 
 static char *read_out(const char *dir, const char *id, const char *name)
@@ -200,9 +204,8 @@ static char *read_out(const char *dir, const char *id, const char *name)
  * source only. */
 START_TEST(fields_if_blocks_and_clause_numbers)
 {
-	char *root = make_root();
-	char *out = g_build_filename(tmp, "out", NULL);
-	char *nisc = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	nisc_root t = nisc_root_new();
+	const char *root = t.root, *out = t.out, *nisc = t.contract;
 	char *shin = g_build_filename(root, "specs/contracts/shinagawa-dc-kikan.yaml", NULL);
 	char *plain, *text;
 	tu_run r;
@@ -234,10 +237,8 @@ START_TEST(fields_if_blocks_and_clause_numbers)
 	ck_assert_msg(g_str_has_prefix(text, "||第2の1(1)|（該当なし）||V=v社\n"), "annex.md: %.200s", text);
 	g_free(text);
 	g_free(plain);
-	g_free(nisc);
 	g_free(shin);
-	g_free(out);
-	g_free(root);
+	nisc_root_free(&t);
 }
 END_TEST
 
@@ -260,10 +261,8 @@ START_TEST(template_mistakes_at_their_place)
 		{ "件名: {{#if doc.title}}{{contract.date}}\n{{body}}\n", "1:5",
 		  "'{{#if}}' is not closed by '{{/if}}'" },
 	};
-	char *root = make_root();
-	char *out = g_build_filename(tmp, "out", NULL);
-	char *src = g_build_filename(root, "specs", "nisc", NULL);
-	char *contract = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	nisc_root t = nisc_root_new();
+	const char *root = t.root, *out = t.out, *src = t.src, *contract = t.contract;
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
@@ -282,10 +281,7 @@ START_TEST(template_mistakes_at_their_place)
 		g_free(want);
 		g_free(path);
 	}
-	g_free(contract);
-	g_free(src);
-	g_free(out);
-	g_free(root);
+	nisc_root_free(&t);
 }
 END_TEST
 
@@ -310,9 +306,8 @@ static void set_title_row(const char *yaml, const char *orig, const char *value)
 
 START_TEST(pdf_wording_refers_to_clauses)
 {
-	char *root = make_root();
-	char *out = g_build_filename(tmp, "out", NULL);
-	char *contract = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	nisc_root t = nisc_root_new();
+	const char *root = t.root, *out = t.out, *contract = t.contract;
 	char *pdf = g_build_filename(out, "nisc-asp-yoyaku", "annex.pdf", NULL);
 	char *yaml = g_build_filename(root, "templates", "pdf.yaml", NULL);
 	char *orig = NULL;
@@ -335,9 +330,7 @@ START_TEST(pdf_wording_refers_to_clauses)
 	g_free(orig);
 	g_free(yaml);
 	g_free(pdf);
-	g_free(contract);
-	g_free(out);
-	g_free(root);
+	nisc_root_free(&t);
 }
 END_TEST
 
@@ -346,10 +339,8 @@ END_TEST
 START_TEST(missing_template_files)
 {
 	static const char *const missing[] = { "annex.html", "labels.yaml", "site/page.html" };
-	char *root = make_root();
-	char *out = g_build_filename(tmp, "out", NULL);
-	char *src = g_build_filename(root, "specs", "nisc", NULL);
-	char *contract = g_build_filename(root, "specs/contracts/nisc-asp-yoyaku.yaml", NULL);
+	nisc_root t = nisc_root_new();
+	const char *root = t.root, *out = t.out, *src = t.src, *contract = t.contract;
 	size_t i;
 
 	for (i = 0; i < G_N_ELEMENTS(missing); i++) {
@@ -378,10 +369,7 @@ START_TEST(missing_template_files)
 		g_free(aside);
 		g_free(path);
 	}
-	g_free(contract);
-	g_free(src);
-	g_free(out);
-	g_free(root);
+	nisc_root_free(&t);
 }
 END_TEST
 

@@ -99,6 +99,26 @@ void tu_copytree(const char *from, const char *to)
 	g_dir_close(d);
 }
 
+char *tu_copy_root(const char *dir, int with_specs)
+{
+	static const char *const parts[] = { "specs", "lua", "templates" };
+	char *root = g_build_filename(dir, "root", NULL);
+	size_t i;
+
+	for (i = with_specs ? 0 : 1; i < G_N_ELEMENTS(parts); i++) {
+		char *to = g_build_filename(root, parts[i], NULL);
+		tu_copytree(parts[i], to);
+		g_free(to);
+	}
+	return root;
+}
+
+void tu_write_files(const char *dir, const tu_file *files)
+{
+	for (; files->rel != NULL; files++)
+		g_free(tu_write(dir, files->rel, files->text));
+}
+
 int tu_count_entries(const char *dir)
 {
 	GDir *d = g_dir_open(dir, 0, NULL);
