@@ -12,6 +12,8 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "out.h"
+
 /* One finished job on a worker's pipe: this header, then the log and the
  * error text. Each worker has its own pipe, so records never interleave. */
 typedef struct {
@@ -169,6 +171,7 @@ int batch_run(size_t n, int jobs, batch_job_fn job, void *job_ud, batch_done_fn 
 		}
 		if (w[k].pid == 0) {
 			size_t j;
+			out_forget_children();
 			close(fds[0]);
 			for (j = 0; j < k; j++)
 				close(w[j].fd);
@@ -177,6 +180,9 @@ int batch_run(size_t n, int jobs, batch_job_fn job, void *job_ud, batch_done_fn 
 			 * the parent's business. */
 			worker_exit(0);
 		}
+		/* Between fork and here a signal to us is not passed on: the
+		 * worker has not yet started a contract. */
+		out_watch_child(w[k].pid);
 		close(fds[1]);
 		w[k].fd = fds[0];
 		w[k].buf = g_byte_array_new();
@@ -218,8 +224,7 @@ int batch_run(size_t n, int jobs, batch_job_fn job, void *job_ud, batch_done_fn 
 		int st;
 		if (w[k].fd >= 0)
 			close(w[k].fd);
-		while (waitpid(w[k].pid, &st, 0) < 0 && errno == EINTR)
-			;
+		st = out_reap_child(w[k].pid);
 		if (WIFSIGNALED(st))
 			lost_signal = WTERMSIG(st);
 		g_byte_array_free(w[k].buf, TRUE);

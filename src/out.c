@@ -8,6 +8,7 @@
 #include <glib.h>
 #include <glib/gstdio.h>
 #include <signal.h>
+#include <sys/wait.h>
 #include <stdio.h>
 #include <stdlib.h>
 #include <string.h>
@@ -209,8 +210,54 @@ void out_cleanup_inflight(void)
 	errno = saved;
 }
 
+/* Forked workers to pass a signal on to; changed with the signals held
+ * off, read by the handler. */
+#define OUT_MAX_CHILDREN 256
+static pid_t children[OUT_MAX_CHILDREN];
+static volatile sig_atomic_t nchildren;
+
+void out_watch_child(pid_t pid)
+{
+	sigset_t old;
+
+	block_signals(&old);
+	if (nchildren < OUT_MAX_CHILDREN)
+		children[nchildren++] = pid;
+	sigprocmask(SIG_SETMASK, &old, NULL);
+}
+
+int out_reap_child(pid_t pid)
+{
+	sigset_t old;
+	int i, st = 0;
+
+	/* The child is exiting (its pipe is closed): the wait is short, and a
+	 * signal meanwhile is handled right after, with the pid forgotten. */
+	block_signals(&old);
+	while (waitpid(pid, &st, 0) < 0 && errno == EINTR)
+		;
+	for (i = 0; i < nchildren; i++)
+		if (children[i] == pid) {
+			children[i] = children[--nchildren];
+			break;
+		}
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	return st;
+}
+
+void out_forget_children(void)
+{
+	nchildren = 0;
+}
+
 static void on_signal(int sig)
 {
+	int i;
+
+	/* The workers first, so that they clean up beside us; a broken pipe
+	 * of ours is no reason for theirs, but they are to stop all the same. */
+	for (i = 0; i < nchildren; i++)
+		kill(children[i], sig == SIGPIPE ? SIGTERM : sig);
 	out_cleanup_inflight();
 	/* SA_RESETHAND restored the default action; the signal is blocked
 	 * while we run and kills the process as soon as we return. */

@@ -7,6 +7,8 @@
 
 #include <stddef.h>
 
+#include <sys/types.h>
+
 #include "err.h"
 
 /* mkdir -p. */
@@ -34,6 +36,18 @@ void out_remove_tree(const char *dir);
  * previous outputs as they were and nothing stray beside them. For the
  * program's main(), not for library users. */
 void out_install_signal_cleanup(void);
+
+/* Worker processes the handlers pass the signal on to (SIGTERM for a
+ * SIGPIPE) before dying: without it, a SIGTERM sent to the parent of
+ * `build -j` alone left its workers finishing their contracts after it.
+ * out_watch_child registers a forked child; out_reap_child waits for it
+ * and forgets it with the signals held off, so that the handler never
+ * signals a pid that has been reaped and may be reused; it returns
+ * waitpid's status. out_forget_children empties the list in a child that
+ * was just forked (its siblings are not its business). */
+void out_watch_child(pid_t pid);
+int out_reap_child(pid_t pid);
+void out_forget_children(void);
 
 /* What the handlers do before dying: removes every staging directory and
  * temporary file of this process still in flight, with system calls only

@@ -194,6 +194,13 @@ static int rss_within(long kb, long bound_kb)
 /* Runs the built clausegen with `argv` (NULL-terminated, without argv[0])
  * and extra environment `env` (NULL-terminated "K=V" list or NULL);
  * `kill_after_ms` > 0 sends `sig` then. stdout and stderr go to `log`. */
+/* When set, spawn sends its signal to the process alone, not its group (a
+ * `kill PID` or a service manager's stop), and records how each worker of
+ * -j it then waits for ended. */
+static int signal_parent_only;
+static int worker_status[8];
+static int nworker_status;
+
 static child_result spawn(const char *const *argv, const char *const *env, int kill_after_ms,
                           int sig, const char *log)
 {
@@ -229,14 +236,22 @@ static child_result spawn(const char *const *argv, const char *const *env, int k
 	if (kill_after_ms > 0) {
 		struct timespec ts = { kill_after_ms / 1000, (kill_after_ms % 1000) * 1000000L };
 		nanosleep(&ts, NULL);
-		kill(-pid, sig);
+		kill(signal_parent_only ? pid : -pid, sig);
 	}
 	while (wait4(pid, &st, 0, &ru) < 0 && errno == EINTR)
 		;
 	/* Workers of -j outlive their parent by the moment their own cleanup
 	 * takes; as subreaper we inherit them and wait for the group. */
-	while (waitpid(-pid, NULL, 0) > 0 || errno == EINTR)
-		;
+	nworker_status = 0;
+	for (;;) {
+		int ws;
+		if (waitpid(-pid, &ws, 0) > 0) {
+			if (nworker_status < (int)G_N_ELEMENTS(worker_status))
+				worker_status[nworker_status++] = ws;
+		} else if (errno != EINTR) {
+			break;
+		}
+	}
 	res.status = WIFEXITED(st) ? WEXITSTATUS(st) : 128 + WTERMSIG(st);
 	res.maxrss_kb = ru.ru_maxrss;
 	res.seconds = (double)(g_get_monotonic_time() - t0) / G_USEC_PER_SEC;
@@ -823,6 +838,25 @@ START_TEST(sigint_with_workers_keeps_previous_outputs)
 }
 END_TEST
 
+/* SIGTERM to the parent of -j alone: it passes the signal on, so its
+ * workers stop where they are (each dies of SIGTERM, cleaning up its own
+ * staging) instead of finishing a contract after their parent is gone
+ * and dying of the broken pipe; every output is still wholly old or
+ * new. */
+START_TEST(sigterm_to_the_parent_alone_stops_its_workers)
+{
+	int i;
+
+	signal_parent_only = 1;
+	interrupted(SIGTERM, "2");
+	signal_parent_only = 0;
+	ck_assert_int_eq(nworker_status, 2);
+	for (i = 0; i < nworker_status; i++)
+		ck_assert_msg(WIFSIGNALED(worker_status[i]) && WTERMSIG(worker_status[i]) == SIGTERM,
+		              "worker %d ended with status %#x, not by SIGTERM", i, worker_status[i]);
+}
+END_TEST
+
 /* ---- hostile scripts, through the CLI ---- */
 
 /* Runs `select` with lua/select.lua replaced by `code` under small limits;
@@ -1311,6 +1345,7 @@ static Suite *suite(void)
 	tcase_add_test(tp, sigterm_keeps_previous_outputs);
 	tcase_add_test(tp, sigint_keeps_previous_outputs);
 	tcase_add_test(tp, sigint_with_workers_keeps_previous_outputs);
+	tcase_add_test(tp, sigterm_to_the_parent_alone_stops_its_workers);
 	tcase_add_test(tp, script_default_limits_in_a_process);
 	suite_add_tcase(s, tp);
 	return s;
