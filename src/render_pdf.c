@@ -242,7 +242,7 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 	GString *buf = g_string_new(NULL);
 	PangoAttrList *al = pango_attr_list_new();
 	double right = pdf_left(d) + pdf_width(d);
-	int list_depth = 0, first = 1, items[16] = { 0 }, nstrong = 0;
+	int list_depth = 0, first = 1, items[16] = { 0 }, nstrong = 0, quote_depth = 0;
 	/* Where each open emphasis starts: one position for all of them made
 	 * the outer of *a **b** c* start at b, leaving "a" in the light face. */
 	size_t strong_at[16] = { 0 };
@@ -276,7 +276,7 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 						mark = g_strdup_printf("%d.\u2002", ++items[lvl < 16 ? lvl : 15]);
 					else if (!pdf_has_own_mark(lit))
 						mark = g_strdup("・");
-					item_x = x + lvl * c->em;
+					item_x = x + (lvl + quote_depth) * c->em;
 					if (mark) {
 						g_string_append(buf, mark);
 						item_hang = pdf_measure(d, PDF_MINCHO, BODY_PT, mark);
@@ -306,15 +306,24 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 					lx = item_x + (in_item_first ? 0 : item_hang);
 					ind = in_item_first ? -item_hang : 0;
 				} else {
-					/* A following paragraph opens one character in. */
-					lx = x;
-					ind = c->em;
+					/* A following paragraph opens one character in; a
+					 * quotation stands one character in as a whole; a
+					 * heading opens at the margin. */
+					lx = x + quote_depth * c->em;
+					ind = cmark_node_get_type(n) == CMARK_NODE_HEADING ? 0 : c->em;
 				}
-				l = pdf_text(d, PDF_MINCHO, BODY_PT, buf->str, al, right - lx, LINE_SP, ind,
-				             PANGO_ALIGN_LEFT);
+				/* A heading in the headings' face, as the document's own
+				 * (it printed as one more paragraph). */
+				l = pdf_text(d,
+				             cmark_node_get_type(n) == CMARK_NODE_HEADING ? PDF_GOTHIC
+				                                                          : PDF_MINCHO,
+				             BODY_PT, buf->str, al, right - lx, LINE_SP, ind, PANGO_ALIGN_LEFT);
 				pdf_flow(d, l, lx, first ? space_before : 1.5, 0);
 				first = 0;
 			}
+			break;
+		case CMARK_NODE_BLOCK_QUOTE:
+			quote_depth += enter ? 1 : -1;
 			break;
 		case CMARK_NODE_LIST:
 			if (enter) {

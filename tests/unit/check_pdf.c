@@ -984,6 +984,14 @@ START_TEST(markdown_constructs_in_a_clause)
 	/* Nested items one character further in. */
 	ck_assert_int_gt(seg_with(segs, "入れ子の箇条")->left, seg_with(segs, "箇条一")->left + 10);
 	ck_assert_int_gt(seg_with(segs, "内側の一")->left, seg_with(segs, "第一の項目")->left + 10);
+	/* A quotation stands one character further in than a paragraph; a
+	 * heading is in the headings' face (both printed as paragraphs). */
+	ck_assert_msg(fabs(seg_with(segs, "引用された文")->left - seg_with(segs, "前文。")->left -
+	                   body_px("　")) <= 2.5,
+	              "quotation at x=%d, paragraph at x=%d", seg_with(segs, "引用された文")->left,
+	              seg_with(segs, "前文。")->left);
+	ck_assert_ptr_nonnull(strstr(seg_with(segs, "節内の見出し")->font, "Gothic"));
+	ck_assert_ptr_null(strstr(seg_with(segs, "前文。")->font, "Gothic"));
 	g_ptr_array_unref(segs);
 	built_free(&b);
 
