@@ -9,6 +9,7 @@
 #include <string.h>
 #include <time.h>
 
+#include "render.h"
 #include "util.h"
 
 /* The fonts of each face in order of preference: Debian's IPAex fonts are
@@ -1176,7 +1177,7 @@ char *pdf_md_plain(const char *md)
 			break;
 		case CMARK_NODE_IMAGE:
 			/* alt text, then the address, as in the annex */
-			if (ev == CMARK_EVENT_EXIT) {
+			if (ev == CMARK_EVENT_EXIT && render_inline_needs_url(n)) {
 				g_string_append(o, "（");
 				g_string_append(o, cmark_node_get_url(n));
 				g_string_append(o, "）");

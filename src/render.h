@@ -25,6 +25,18 @@ char *render_md_selection(const sel_result *r);
 /* HTML escaping of text (& < > " '). Caller frees. */
 char *render_html_escape(const char *s);
 
+typedef struct cmark_node cmark_node;
+
+/* Replaces the link or image `n` (freed) by its text followed by
+ * "（URL）", or by its text alone when that is the address already (an
+ * autolink): how a document or the site prints an address it must not
+ * make the reader's browser fetch. */
+void render_inline_as_text(cmark_node *n);
+/* Does printing the link or image `n` as text need its address added,
+ * i.e. is its text something other than the address itself? (The PDF
+ * back-ends print it the same way.) */
+int render_inline_needs_url(cmark_node *n);
+
 /* Markdown escaping of inline text. Caller frees. */
 char *render_md_escape(const char *s);
 

@@ -26,6 +26,31 @@ char *render_html_escape(const char *s)
 	return g_string_free(o, FALSE);
 }
 
+int render_inline_needs_url(cmark_node *n)
+{
+	cmark_node *kid = cmark_node_first_child(n);
+	const char *first = kid ? cmark_node_get_literal(kid) : NULL;
+
+	return first == NULL || strcmp(first, cmark_node_get_url(n)) != 0 ||
+	       cmark_node_next(kid) != NULL;
+}
+
+void render_inline_as_text(cmark_node *n)
+{
+	cmark_node *kid;
+
+	if (render_inline_needs_url(n)) {
+		cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
+		char *txt = g_strconcat("（", cmark_node_get_url(n), "）", NULL);
+		cmark_node_set_literal(t, txt);
+		g_free(txt);
+		cmark_node_append_child(n, t);
+	}
+	while ((kid = cmark_node_first_child(n)) != NULL)
+		cmark_node_insert_before(n, kid);
+	cmark_node_free(n);
+}
+
 /* A clause or appendix body as HTML. cmark without CMARK_OPT_UNSAFE drops
  * raw HTML: a source cannot inject markup into a signed document. An image
  * becomes its alt text and address, as the PDF prints it: an <img> would
@@ -48,18 +73,10 @@ static char *md_html(const char *md)
 			g_ptr_array_add(imgs, n);
 		}
 	}
+	/* Replaced after the walk: the iterator must not see nodes freed. */
 	cmark_iter_free(it);
-	for (i = 0; imgs != NULL && i < imgs->len; i++) {
-		cmark_node *img = g_ptr_array_index(imgs, i), *kid, *t;
-		char *txt = g_strconcat("（", cmark_node_get_url(img), "）", NULL);
-		t = cmark_node_new(CMARK_NODE_TEXT);
-		cmark_node_set_literal(t, txt);
-		g_free(txt);
-		cmark_node_append_child(img, t);
-		while ((kid = cmark_node_first_child(img)) != NULL)
-			cmark_node_insert_before(img, kid);
-		cmark_node_free(img);
-	}
+	for (i = 0; imgs != NULL && i < imgs->len; i++)
+		render_inline_as_text(g_ptr_array_index(imgs, i));
 	if (imgs != NULL)
 		g_ptr_array_free(imgs, TRUE);
 	h = cmark_render_html(doc, CMARK_OPT_DEFAULT);

@@ -12,6 +12,7 @@
 #include "labels.h"
 #include "out.h"
 #include "pdf_checklist.h"
+#include "render.h"
 #include "tmpl.h"
 #include "util.h"
 #include "ynode.h"
@@ -363,7 +364,7 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 		case CMARK_NODE_IMAGE:
 			/* Its alt text (the children), then its address, as the
 			 * HTML documents print an image (render_html.c). */
-			if (!enter) {
+			if (!enter && render_inline_needs_url(n)) {
 				g_string_append(buf, "（");
 				g_string_append(buf, cmark_node_get_url(n));
 				g_string_append(buf, "）");

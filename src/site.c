@@ -200,25 +200,8 @@ static void markdown(GString *o, const char *md)
 			g_ptr_array_add(links, n);
 	}
 	cmark_iter_free(it);
-	for (i = 0; i < links->len; i++) {
-		cmark_node *ln = g_ptr_array_index(links, i), *kid;
-		const char *url = cmark_node_get_url(ln);
-		const char *first = cmark_node_first_child(ln)
-		                        ? cmark_node_get_literal(cmark_node_first_child(ln))
-		                        : NULL;
-		/* An autolink's text is its address; otherwise keep both. */
-		if (first == NULL || strcmp(first, url) != 0 ||
-		    cmark_node_next(cmark_node_first_child(ln)) != NULL) {
-			cmark_node *t = cmark_node_new(CMARK_NODE_TEXT);
-			char *txt = g_strconcat("（", url, "）", NULL);
-			cmark_node_set_literal(t, txt);
-			g_free(txt);
-			cmark_node_append_child(ln, t);
-		}
-		while ((kid = cmark_node_first_child(ln)) != NULL)
-			cmark_node_insert_before(ln, kid);
-		cmark_node_free(ln);
-	}
+	for (i = 0; i < links->len; i++)
+		render_inline_as_text(g_ptr_array_index(links, i));
 	g_ptr_array_free(links, TRUE);
 	h = cmark_render_html(doc, CMARK_OPT_DEFAULT);
 	g_string_append(o, h);

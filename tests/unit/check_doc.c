@@ -513,11 +513,12 @@ START_TEST(images_in_clauses_become_text)
 	g_free(tu_write(root, "specs/odd/clauses/odd-2.md",
 	                "---\nid: odd-2\nnumber: \"1\"\nsection: \"1-1-1-1-1\"\nmarks: {I: \"○\"}\n"
 	                "seed_lines: [20, 20]\n---\n配置は![配置図](https://example.org/fig.png)のとおり。"
-	                "[規程](https://example.org/r)と![](local.png)。\n"));
+	                "[規程](https://example.org/r)と![](local.png)。"
+	                "![https://x.jp/b.png](https://x.jp/b.png)\n"));
 	html = built_ok(root, yaml, "annex.html");
 	ck_assert_ptr_null(strstr(html, "<img"));
 	ck_has(html, "配置は配置図（https://example.org/fig.png）のとおり。"
-	             "<a href=\"https://example.org/r\">規程</a>と（local.png）。");
+	             "<a href=\"https://example.org/r\">規程</a>と（local.png）。https://x.jp/b.png</p>");
 	g_free(html);
 	g_free(root);
 }

@@ -1793,6 +1793,8 @@ START_TEST(md_plain_lists_breaks_and_marks)
 		/* an image: its alt text and address, as in annex.html */
 		{ "配置は![配置図](https://example.org/fig.png)のとおり。![](a.png)",
 		  "配置は配置図（https://example.org/fig.png）のとおり。（a.png）" },
+		/* alt text that is the address: printed once, as annex.html does */
+		{ "図 ![https://x.jp/a.png](https://x.jp/a.png)", "図 https://x.jp/a.png" },
 	};
 	size_t i;
 
