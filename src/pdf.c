@@ -1106,15 +1106,15 @@ void pdf_join_soft(GString *buf, const char *next)
 		g_string_append_c(buf, ' ');
 }
 
-/* The text a soft break is followed by: the next node's literal or, for an
- * emphasis or a link (no literal of their own), their first text's. Asking
- * the node itself gave NULL there, and "wrap\n*across*" came out as
- * "wrapacross". */
-static const char *text_after(cmark_node *n)
+void pdf_join_soft_break(GString *buf, cmark_node *brk)
 {
+	cmark_node *n = cmark_node_next(brk);
+
+	/* Asking the next node itself gave NULL for an emphasis, and
+	 * "wrap\n*across*" came out as "wrapacross". */
 	while (n != NULL && cmark_node_get_literal(n) == NULL)
 		n = cmark_node_first_child(n);
-	return n ? cmark_node_get_literal(n) : NULL;
+	pdf_join_soft(buf, n ? cmark_node_get_literal(n) : NULL);
 }
 
 char *pdf_md_plain(const char *md)
@@ -1167,11 +1167,9 @@ char *pdf_md_plain(const char *md)
 			while (o->len && o->str[o->len - 1] == '\n')
 				g_string_truncate(o, o->len - 1);
 			break;
-		case CMARK_NODE_SOFTBREAK: {
-			cmark_node *nx = cmark_node_next(n);
-			pdf_join_soft(o, text_after(nx));
+		case CMARK_NODE_SOFTBREAK:
+			pdf_join_soft_break(o, n);
 			break;
-		}
 		case CMARK_NODE_LINEBREAK:
 			g_string_append_c(o, '\n');
 			break;

@@ -199,6 +199,14 @@ int pdf_has_own_mark(const char *text);
  * Japanese characters, a space between Latin words. */
 void pdf_join_soft(GString *buf, const char *next);
 
+typedef struct cmark_node cmark_node;
+
+/* The same at the soft break `brk` of a parsed body: the text after it is
+ * the next node's, or for an emphasis, link or code span (no literal of
+ * their own) their first text's ("wrap\n*across*" is "wrap across"). Both
+ * PDF Markdown walkers (pdf_md_plain, render_pdf.c) join through here. */
+void pdf_join_soft_break(GString *buf, cmark_node *brk);
+
 /* The fixed creation date: SOURCE_DATE_EPOCH's day when set, else `fallback`
  * (a contract's date) when given, else `today`. Returns a new string. */
 char *pdf_date(const char *fallback, const char *today);

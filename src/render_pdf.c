@@ -196,17 +196,6 @@ typedef struct {
 	double em;          /* one full-width character of the body */
 } pctx;
 
-/* The text a soft break is followed by: the next node's literal or, for an
- * emphasis or a link (no literal of their own), their first text's. Asking
- * the node itself gave NULL there, and "wrap\n*across*" came out as
- * "wrapacross". */
-static const char *text_after(cmark_node *n)
-{
-	while (n != NULL && cmark_node_get_literal(n) == NULL)
-		n = cmark_node_first_child(n);
-	return n ? cmark_node_get_literal(n) : NULL;
-}
-
 /* The mark a list item opens with when it brings its own (pdf_has_own_mark):
  * "①", "(ｱ)", "（1）", with the spaces after it. The item's following lines
  * hang by its width, so that they start under the item's text: hanging by
@@ -339,11 +328,9 @@ static void md_blocks(pctx *c, const char *md, const char *label, double x, doub
 		case CMARK_NODE_CODE:
 			g_string_append(buf, cmark_node_get_literal(n));
 			break;
-		case CMARK_NODE_SOFTBREAK: {
-			cmark_node *nx = cmark_node_next(n);
-			pdf_join_soft(buf, text_after(nx));
+		case CMARK_NODE_SOFTBREAK:
+			pdf_join_soft_break(buf, n);
 			break;
-		}
 		case CMARK_NODE_LINEBREAK:
 			g_string_append_c(buf, '\n');
 			break;
