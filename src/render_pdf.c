@@ -535,15 +535,16 @@ typedef struct {
 	const char *title, *right;
 } chrome_ud;
 
-/* Running header (document title left, contract right, a rule) and the
- * "n / N" footer, inside the margins. */
-static void doc_chrome(pdf_doc *d, cairo_t *cr, int pg, int npages, void *ud)
+/* Running header (title left, `right` right when there is one, a rule) when
+ * `head`, and the "n / N" footer, inside the margins: the documents' and
+ * the guideline's pages alike. */
+static void head_and_foot(pdf_doc *d, cairo_t *cr, const chrome_ud *u, int head, int pg,
+                          int npages)
 {
-	const chrome_ud *u = ud;
 	double m = pdf_margin(d), w = pdf_page_width(d), h = pdf_page_height(d);
 	char num[32];
 
-	if (pg > 1 || u->right == NULL) {
+	if (head) {
 		pdf_draw_text(d, cr, PDF_GOTHIC, SMALL_PT, u->title, m, m - 16, PANGO_ALIGN_LEFT);
 		if (u->right)
 			pdf_draw_text(d, cr, PDF_MINCHO, SMALL_PT, u->right, w - m, m - 16,
@@ -555,6 +556,15 @@ static void doc_chrome(pdf_doc *d, cairo_t *cr, int pg, int npages, void *ud)
 	}
 	g_snprintf(num, sizeof num, "%d / %d", pg, npages);
 	pdf_draw_text(d, cr, PDF_MINCHO, 9, num, w / 2, h - m + 8, PANGO_ALIGN_CENTER);
+}
+
+/* No header on a document's first page, which opens with its own title and
+ * meta block, unless there is no contract to show on the right. */
+static void doc_chrome(pdf_doc *d, cairo_t *cr, int pg, int npages, void *ud)
+{
+	const chrome_ud *u = ud;
+
+	head_and_foot(d, cr, u, pg > 1 || u->right == NULL, pg, npages);
 }
 
 int render_pdf_doc(pdf_env *env, const doc_model *m, doc_kind k, const render_pdf_words *w,
@@ -817,20 +827,8 @@ typedef struct {
 
 static void guide_chrome(pdf_doc *d, cairo_t *cr, int pg, int npages, void *ud)
 {
-	const chrome_ud *u = ud;
-	double m = pdf_margin(d), w = pdf_page_width(d), h = pdf_page_height(d);
-	char num[32];
-
-	if (pg == 1)
-		return; /* the cover */
-	pdf_draw_text(d, cr, PDF_GOTHIC, SMALL_PT, u->title, m, m - 16, PANGO_ALIGN_LEFT);
-	pdf_draw_text(d, cr, PDF_MINCHO, SMALL_PT, u->right, w - m, m - 16, PANGO_ALIGN_RIGHT);
-	cairo_set_line_width(cr, 0.4);
-	cairo_move_to(cr, m, m - 4);
-	cairo_line_to(cr, w - m, m - 4);
-	cairo_stroke(cr);
-	g_snprintf(num, sizeof num, "%d / %d", pg, npages);
-	pdf_draw_text(d, cr, PDF_MINCHO, 9, num, w / 2, h - m + 8, PANGO_ALIGN_CENTER);
+	if (pg > 1) /* page 1 is the cover */
+		head_and_foot(d, cr, ud, 1, pg, npages);
 }
 
 /* Lays out the clauses and appendices of `s`, recording headings in `toc`
