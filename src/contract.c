@@ -111,14 +111,11 @@ static int valid_date(const char *s)
 ct_contract *contract_load(const char *path, cg_err *err)
 {
 	ct_contract *c = contract_new();
-	char *buf = NULL;
-	size_t len, i, j;
+	size_t i, j;
 	const ynode *n;
 
 	c->file = g_strdup(path);
-	if (!util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, err))
-		goto fail;
-	c->root = yn_parse(buf, len, path, 0, err);
+	c->root = yn_load(path, err);
 	if (c->root == NULL)
 		goto fail;
 	if (c->root->type != YN_MAP) {
@@ -239,10 +236,8 @@ ct_contract *contract_load(const char *path, cg_err *err)
 			c->documents[i] = g_strdup(d->str);
 		}
 	}
-	g_free(buf);
 	return c;
 fail:
-	g_free(buf);
 	contract_free(c);
 	return NULL;
 }

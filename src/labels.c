@@ -3,7 +3,6 @@
 #include <glib.h>
 #include <string.h>
 
-#include "util.h"
 #include "ynode.h"
 
 static const char *const spec_keys[] = { "required", "optional", "included", "not-announced", NULL };
@@ -45,14 +44,9 @@ lb_labels *labels_load(const char *templates_dir, cg_err *err)
 	static const char *const top[] = { "spec", "annex", NULL };
 	char *path = g_build_filename(templates_dir, "labels.yaml", NULL);
 	lb_labels *l = g_new0(lb_labels, 1);
-	char *buf = NULL;
-	size_t len;
-	ynode *root = NULL;
+	ynode *root = yn_load(path, err);
 	int ok = 0;
 
-	if (!util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, err))
-		goto out;
-	root = yn_parse(buf, len, path, 0, err);
 	if (root == NULL || !yn_check_keys(root, top, "labels.yaml", path, err) ||
 	    !load_map(root, "spec", spec_keys, path, &l->spec, err) ||
 	    !load_map(root, "annex", annex_keys, path, &l->annex, err))
@@ -60,7 +54,6 @@ lb_labels *labels_load(const char *templates_dir, cg_err *err)
 	ok = 1;
 out:
 	yn_free(root);
-	g_free(buf);
 	g_free(path);
 	if (!ok) {
 		labels_free(l);

@@ -7,7 +7,6 @@
 #include <glib.h>
 #include <string.h>
 
-#include "util.h"
 #include "ynode.h"
 
 #define MARGIN_MM 20.0
@@ -42,16 +41,13 @@ pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 {
 	static const char *const kind_keys[] = { "title", "purpose", "rows", NULL };
 	pdf_cl_words *w = g_new0(pdf_cl_words, 1);
-	char *buf = NULL;
-	size_t len, i, j;
-	ynode *root = NULL;
+	size_t i, j;
+	ynode *root;
 	const ynode *cls, *bx;
 	int ok = 0;
 
 	w->words = g_hash_table_new_full(g_str_hash, g_str_equal, g_free, g_free);
-	if (!util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, err))
-		goto out;
-	root = yn_parse(buf, len, path, 0, err);
+	root = yn_load(path, err);
 	if (root == NULL || !yn_check_keys(root, top_keys, "checklists.yaml", path, err))
 		goto out;
 	cls = yn_get(root, "checklists");
@@ -128,7 +124,6 @@ pdf_cl_words *pdf_checklist_words_load(const char *path, cg_err *err)
 	ok = 1;
 out:
 	yn_free(root);
-	g_free(buf);
 	if (!ok) {
 		pdf_checklist_words_free(w);
 		return NULL;

@@ -121,17 +121,14 @@ render_pdf_words *render_pdf_words_load(const char *path, cg_err *err)
 {
 	static const char *const top[] = { "spec", "annex", "provenance", "guideline", NULL };
 	render_pdf_words *w = g_new0(render_pdf_words, 1);
-	char *buf = NULL;
-	size_t len, i;
-	ynode *root = NULL;
+	size_t i;
+	ynode *root;
 	const ynode *g;
 	int ok = 0;
 
 	w->path = g_strdup(path);
 	w->guide = g_hash_table_new_full(g_str_hash, g_str_equal, NULL, g_free);
-	if (!util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, err))
-		goto out;
-	root = yn_parse(buf, len, path, 0, err);
+	root = yn_load(path, err);
 	if (root == NULL || !yn_check_keys(root, top, "pdf.yaml", path, err) ||
 	    !load_doc(root, "spec", &w->doc[DOC_SPEC], path, err) ||
 	    !load_doc(root, "annex", &w->doc[DOC_ANNEX], path, err) ||
@@ -152,7 +149,6 @@ render_pdf_words *render_pdf_words_load(const char *path, cg_err *err)
 	ok = 1;
 out:
 	yn_free(root);
-	g_free(buf);
 	if (!ok) {
 		render_pdf_words_free(w);
 		return NULL;

@@ -80,36 +80,29 @@ static const char *W(const site_ctx *x, const char *key)
 
 static int load_words(site_ctx *x, const char *dir, cg_err *err)
 {
-	char *buf = NULL;
-	size_t len, i;
-	int ok = 0;
+	size_t i;
 
 	x->words_path = g_build_filename(dir, "words.yaml", NULL);
-	if (!util_read_text(x->words_path, CG_MAX_FILE_SIZE, &buf, &len, err))
-		goto out;
-	x->words = yn_parse(buf, len, x->words_path, 0, err);
+	x->words = yn_load(x->words_path, err);
 	if (x->words == NULL)
-		goto out;
+		return 0;
 	if (x->words->type != YN_MAP) {
 		cg_err_set(err, CG_EINPUT, x->words_path, x->words->line, x->words->col,
 		           "the site's wording must be a map of key: text");
-		goto out;
+		return 0;
 	}
 	if (!yn_check_keys(x->words, word_keys, "site wording", x->words_path, err))
-		goto out;
+		return 0;
 	for (i = 0; word_keys[i] != NULL; i++) {
 		const ynode *n = yn_get(x->words, word_keys[i]);
 		if (n == NULL || n->type != YN_SCALAR) {
 			cg_err_set(err, CG_EINPUT, x->words_path, n ? n->line : 1, n ? n->col : 1,
 			           "'%s' %s", word_keys[i],
 			           n ? "must be text" : "is missing from the site's wording");
-			goto out;
+			return 0;
 		}
 	}
-	ok = 1;
-out:
-	g_free(buf);
-	return ok;
+	return 1;
 }
 
 /* ---- HTML helpers ---- */

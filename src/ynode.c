@@ -33,6 +33,19 @@ static void node_append(ynode *parent, ynode *child)
 	parent->items[parent->n++] = child;
 }
 
+ynode *yn_load(const char *path, cg_err *err)
+{
+	char *buf;
+	size_t len;
+	ynode *root;
+
+	if (!util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, err))
+		return NULL;
+	root = yn_parse(buf, len, path, 0, err);
+	g_free(buf);
+	return root;
+}
+
 void yn_free(ynode *n)
 {
 	size_t i, cnt;

@@ -34,6 +34,11 @@ struct ynode {
 ynode *yn_parse(const char *buf, size_t len, const char *file, int line_offset,
                 cg_err *err);
 
+/* Reads the file `path` (within CG_MAX_FILE_SIZE, checked as text by
+ * util_read_text) and parses it as one document. NULL and `err` on either
+ * failure. The caller owns the tree (yn_free). */
+ynode *yn_load(const char *path, cg_err *err);
+
 void yn_free(ynode *n);
 
 /* Map lookup by key; NULL when absent or `map` is not a map. */
