@@ -27,11 +27,12 @@ char *render_html_escape(const char *s);
 
 typedef struct cmark_node cmark_node;
 
-/* Replaces the link or image `n` (freed) by its text followed by
- * "（URL）", or by its text alone when that is the address already (an
- * autolink): how a document or the site prints an address it must not
- * make the reader's browser fetch. */
-void render_inline_as_text(cmark_node *n);
+/* Markdown as HTML (cmark without CMARK_OPT_UNSAFE: raw HTML dropped), with
+ * every link or image for which `as_text` is true printed as its text and
+ * "（URL）" (its text alone when that is the address already): how a
+ * document or the site shows an address it must not make the reader's
+ * browser fetch. Caller frees (free). */
+char *render_md_html(const char *md, int (*as_text)(cmark_node *n));
 /* Does printing the link or image `n` as text need its address added,
  * i.e. is its text something other than the address itself? (The PDF
  * back-ends print it the same way.) */

@@ -35,7 +35,9 @@ int render_inline_needs_url(cmark_node *n)
 	       cmark_node_next(kid) != NULL;
 }
 
-void render_inline_as_text(cmark_node *n)
+/* Replaces the link or image `n` (freed) by its children and, when needed,
+ * its address. */
+static void inline_as_text(cmark_node *n)
 {
 	cmark_node *kid;
 
@@ -51,37 +53,42 @@ void render_inline_as_text(cmark_node *n)
 	cmark_node_free(n);
 }
 
-/* A clause or appendix body as HTML. cmark without CMARK_OPT_UNSAFE drops
- * raw HTML: a source cannot inject markup into a signed document. An image
- * becomes its alt text and address, as the PDF prints it: an <img> would
- * make the annex load something from elsewhere (or show a broken picture,
- * nothing is copied next to the document) and change after signing. */
-static char *md_html(const char *md)
+char *render_md_html(const char *md, int (*as_text)(cmark_node *n))
 {
 	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT);
 	cmark_iter *it = cmark_iter_new(doc);
-	GPtrArray *imgs = NULL;
+	GPtrArray *found = NULL;
 	cmark_event_type ev;
 	char *h;
 	guint i;
 
 	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
 		cmark_node *n = cmark_iter_get_node(it);
-		if (ev == CMARK_EVENT_ENTER && cmark_node_get_type(n) == CMARK_NODE_IMAGE) {
-			if (imgs == NULL)
-				imgs = g_ptr_array_new();
-			g_ptr_array_add(imgs, n);
+		if (ev == CMARK_EVENT_ENTER && as_text(n)) {
+			if (found == NULL)
+				found = g_ptr_array_new();
+			g_ptr_array_add(found, n);
 		}
 	}
 	/* Replaced after the walk: the iterator must not see nodes freed. */
 	cmark_iter_free(it);
-	for (i = 0; imgs != NULL && i < imgs->len; i++)
-		render_inline_as_text(g_ptr_array_index(imgs, i));
-	if (imgs != NULL)
-		g_ptr_array_free(imgs, TRUE);
+	for (i = 0; found != NULL && i < found->len; i++)
+		inline_as_text(g_ptr_array_index(found, i));
+	if (found != NULL)
+		g_ptr_array_free(found, TRUE);
 	h = cmark_render_html(doc, CMARK_OPT_DEFAULT);
 	cmark_node_free(doc);
 	return h;
+}
+
+/* In a clause or appendix body every image is printed as text, as the PDF
+ * prints it: an <img> would make the annex load something from elsewhere
+ * (or show a broken picture, nothing is copied next to the document) and
+ * change after signing. Raw HTML is dropped: a source cannot inject markup
+ * into a signed document. */
+static int is_image(cmark_node *n)
+{
+	return cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 }
 
 static void esc(GString *o, const char *s)
@@ -119,7 +126,7 @@ static void html_node(const doc_node *n, int enter, void *ud)
 		return;
 	}
 	if (enter) {
-		char *body = md_html(n->body);
+		char *body = render_md_html(n->body, is_image);
 		const char *mark = labels_marker(c->lb, n, c->kind);
 		g_string_append_printf(o, "<div class=\"clause depth-%d\" id=\"", n->depth);
 		esc(o, n->clause->id);
@@ -175,7 +182,7 @@ static void html_appendices(GString *o, const doc_model *m)
 		const sp_appendix *a = &s->apps[m->apps[i]];
 		const ynode *cols = yn_get(a->meta, "columns");
 		const ynode *rows = yn_get(a->meta, "rows");
-		char *body = md_html(a->body);
+		char *body = render_md_html(a->body, is_image);
 		g_string_append(o, "<section class=\"appendix\" id=\"app-");
 		esc(o, a->id);
 		g_string_append(o, "\">\n<h2>");

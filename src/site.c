@@ -167,39 +167,26 @@ static int is_external(const char *url)
 	return p > url && *p == ':';
 }
 
-/* Markdown to HTML; cmark without CMARK_OPT_UNSAFE drops raw HTML, so a
- * source cannot put markup or scripts into the site. Links that leave the
- * site become their text (and address): the site makes no request to the
- * network, not even on a click, and a standard's printed addresses are
- * often long gone. */
+/* Links that leave the site become their text (and address): the site
+ * makes no request to the network, not even on a click, and a standard's
+ * printed addresses are often long gone. Images too: an <img> from
+ * elsewhere is loaded with the page (check_site's odd source had
+ * ![図](https://…) come out as <img src="https://…">). */
+static int leaves_site(cmark_node *n)
+{
+	cmark_node_type t = cmark_node_get_type(n);
+
+	return (t == CMARK_NODE_LINK || t == CMARK_NODE_IMAGE) && is_external(cmark_node_get_url(n));
+}
+
+/* Markdown to HTML; raw HTML is dropped, so a source cannot put markup or
+ * scripts into the site. */
 static void markdown(GString *o, const char *md)
 {
-	cmark_node *doc = cmark_parse_document(md, strlen(md), CMARK_OPT_DEFAULT), *n;
-	cmark_iter *it = cmark_iter_new(doc);
-	GPtrArray *links = g_ptr_array_new();
-	cmark_event_type ev;
-	char *h;
-	guint i;
+	char *h = render_md_html(md, leaves_site);
 
-	while ((ev = cmark_iter_next(it)) != CMARK_EVENT_DONE) {
-		n = cmark_iter_get_node(it);
-		/* Images too: an <img> from elsewhere is loaded with the page
-		 * (check_site's odd source had ![図](https://…) come out as
-		 * <img src="https://…">); it becomes its alt text and address. */
-		if (ev == CMARK_EVENT_ENTER &&
-		    (cmark_node_get_type(n) == CMARK_NODE_LINK ||
-		     cmark_node_get_type(n) == CMARK_NODE_IMAGE) &&
-		    is_external(cmark_node_get_url(n)))
-			g_ptr_array_add(links, n);
-	}
-	cmark_iter_free(it);
-	for (i = 0; i < links->len; i++)
-		render_inline_as_text(g_ptr_array_index(links, i));
-	g_ptr_array_free(links, TRUE);
-	h = cmark_render_html(doc, CMARK_OPT_DEFAULT);
 	g_string_append(o, h);
 	free(h);
-	cmark_node_free(doc);
 }
 
 static const char *verdict_symbol(sp_verdict v)
