@@ -814,12 +814,12 @@ static void check_contract(cli *c, const char *path, check_count *n, GHashTable 
 		s = get_source(c, ct->source_id, CG_EINPUT, ct->file, yn_get(ct->root, "source"), &e);
 	if (s != NULL && contract_bind(ct, s, &e))
 		r = sel_run(ct, c->lua, &c->lim, &e);
-	if (r != NULL && (prev = g_hash_table_lookup(ids, ct->id)) != NULL &&
-	    util_same_file(prev, path)) {
+	prev = r != NULL ? g_hash_table_lookup(ids, ct->id) : NULL;
+	if (prev != NULL && util_same_file(prev, path)) {
 		/* The same file named twice (a.yaml ./a.yaml, or in a directory
 		 * also given): checked once, not "also used by" itself. */
 		n->contracts--;
-	} else if (r != NULL && (prev = g_hash_table_lookup(ids, ct->id)) != NULL) {
+	} else if (prev != NULL) {
 		/* Two contracts with one id would overwrite each other's output. */
 		const ynode *at = yn_get(ct->root, "id");
 		cg_err_set(&e, CG_EINPUT, path, at->line, at->col,

@@ -615,18 +615,28 @@ static int ro_newindex(lua_State *L)
 	return lua_error(L);
 }
 
-/* Is the value at `idx` a view? Its metatable (unreachable from Lua, see
+/* When the value at `idx` is a view, pushes its metatable and returns 1;
+ * otherwise pushes nothing. A view's metatable (unreachable from Lua, see
  * __metatable) has ro_newindex as __newindex. */
+static int ro_meta(lua_State *L, int idx)
+{
+	if (!lua_getmetatable(L, idx))
+		return 0;
+	lua_getfield(L, -1, "__newindex");
+	if (lua_tocfunction(L, -1) == ro_newindex) {
+		lua_pop(L, 1);
+		return 1;
+	}
+	lua_pop(L, 2);
+	return 0;
+}
+
 static int ro_is_view(lua_State *L, int idx)
 {
-	int yes = 0;
-
-	if (lua_getmetatable(L, idx)) {
-		lua_getfield(L, -1, "__newindex");
-		yes = lua_tocfunction(L, -1) == ro_newindex;
-		lua_pop(L, 2);
-	}
-	return yes;
+	if (!ro_meta(L, idx))
+		return 0;
+	lua_pop(L, 1);
+	return 1;
 }
 
 /* Pushes the table behind the view at `idx` (its metatable's __index). The
@@ -635,9 +645,8 @@ static int ro_is_view(lua_State *L, int idx)
  * which matters when a view is built for each of thousands of clauses. */
 static void ro_hidden(lua_State *L, int idx)
 {
-	if (!ro_is_view(L, idx))
+	if (!ro_meta(L, idx))
 		luaL_argerror(L, idx, "read-only view expected");
-	lua_getmetatable(L, idx);
 	lua_getfield(L, -1, "__index");
 	lua_remove(L, -2);
 }
