@@ -681,6 +681,14 @@ static int ro_pairs(lua_State *L)
 	return 3;
 }
 
+void sb_view_metatable(lua_State *L)
+{
+	lua_pushcfunction(L, ro_newindex);
+	lua_setfield(L, -2, "__newindex");
+	lua_pushliteral(L, "read-only");
+	lua_setfield(L, -2, "__metatable");
+}
+
 void sb_readonly(lua_State *L)
 {
 	int t = lua_gettop(L);
@@ -704,14 +712,11 @@ void sb_readonly(lua_State *L)
 	lua_createtable(L, 0, 5);   /* its metatable */
 	lua_pushvalue(L, t);
 	lua_setfield(L, -2, "__index");
-	lua_pushcfunction(L, ro_newindex);
-	lua_setfield(L, -2, "__newindex");
 	lua_pushcfunction(L, ro_len);
 	lua_setfield(L, -2, "__len");
 	lua_pushcfunction(L, ro_pairs);
 	lua_setfield(L, -2, "__pairs");
-	lua_pushliteral(L, "read-only");
-	lua_setfield(L, -2, "__metatable");
+	sb_view_metatable(L);
 	lua_setmetatable(L, -2);
 	lua_replace(L, t);
 }

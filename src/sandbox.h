@@ -42,6 +42,12 @@ int sb_call(sb_sandbox *sb, int nargs, int nresults, cg_err *err);
  * nested) is left as it is, so one view can be shared by many others. */
 void sb_readonly(lua_State *L);
 
+/* Makes the table on top of the stack the metatable of a read-only view
+ * whose __index, __len and __pairs the caller provides (selview.c): sets
+ * the __newindex that refuses writes as sb_readonly's views do (and by which
+ * sb_readonly knows a view) and hides the metatable from getmetatable. */
+void sb_view_metatable(lua_State *L);
+
 /* Bytes currently allocated and the most ever allocated, for tests. */
 size_t sb_mem_used(const sb_sandbox *sb);
 size_t sb_mem_peak(const sb_sandbox *sb);

@@ -4,6 +4,7 @@
 #include <lauxlib.h>
 #include <string.h>
 
+#include "selview.h"
 #include "util.h"
 
 char **sel_scripts(const char *lua_dir, const char *source_id)
@@ -49,15 +50,6 @@ static void push_dims(lua_State *L, const sp_dim *d, size_t n)
 		set_str(L, "name", d[i].name);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
-}
-
-/* An attribute value as the rules see it: booleans as Lua booleans. */
-static void push_attr_value(lua_State *L, const sp_attr *a, const char *v)
-{
-	if (a->type == SP_ATTR_BOOL)
-		lua_pushboolean(L, strcmp(v, "true") == 0);
-	else
-		lua_pushstring(L, v);
 }
 
 static void push_source(lua_State *L, const sp_source *s, size_t table)
@@ -135,7 +127,7 @@ static void push_contract(lua_State *L, const ct_contract *c)
 	lua_newtable(L);
 	for (i = 0; i < s->nattrs; i++)
 		if (c->attr_values[i] != NULL) {
-			push_attr_value(L, &s->attrs[i], c->attr_values[i]);
+			selview_push_value(L, &s->attrs[i], c->attr_values[i]);
 			lua_setfield(L, -2, s->attrs[i].id);
 		}
 	lua_setfield(L, -2, "attributes");
@@ -144,29 +136,6 @@ static void push_contract(lua_State *L, const ct_contract *c)
 	push_choices(L, c->exclude, c->nexclude);
 	lua_setfield(L, -2, "exclude");
 	sb_readonly(L);
-}
-
-static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size_t n,
-                       int empty_v)
-{
-	size_t i, j;
-
-	if (n == 0) {
-		lua_pushvalue(L, empty_v);
-		return;
-	}
-	lua_createtable(L, (int)n, 0);
-	for (i = 0; i < n; i++) {
-		lua_createtable(L, 0, 2);
-		set_str(L, "attr", s->attrs[cd[i].attr].id);
-		lua_createtable(L, (int)cd[i].nvalues, 0);
-		for (j = 0; j < cd[i].nvalues; j++) {
-			push_attr_value(L, &s->attrs[cd[i].attr], cd[i].values[j]);
-			lua_rawseti(L, -2, (lua_Integer)j + 1);
-		}
-		lua_setfield(L, -2, "values");
-		lua_rawseti(L, -2, (lua_Integer)i + 1);
-	}
 }
 
 /* Views that many clauses share, built once per run: one per section (at
@@ -186,55 +155,6 @@ static void push_sections(lua_State *L, const sp_source *s)
 		sb_readonly(L);
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
-}
-
-static void push_clause(lua_State *L, const sp_source *s, const sp_clause *c, int sec_v,
-                        int empty_v)
-{
-	size_t t, k, col, i;
-
-	/* Tables are created at their final size: growing them key by key
-	 * rehashes each several times, the larger part of building a view. */
-	lua_createtable(L, 0, 8);
-	set_str(L, "id", c->id);
-	set_str(L, "number", c->number);
-	set_str(L, "title", spec_clause_title(s, c));
-	lua_rawgeti(L, sec_v, (lua_Integer)c->section + 1);
-	lua_setfield(L, -2, "section");
-	lua_createtable(L, 0, (int)s->ntables);
-	for (t = 0; t < s->ntables; t++) {
-		const sp_table *tb = &s->tables[t];
-		if (c->marks[t] == NULL)
-			continue;
-		lua_createtable(L, 0, (int)(s->nclasses > 0 ? s->nclasses : tb->ncols));
-		for (k = 0; k < SP_NCLASSES(s); k++) {
-			if (s->nclasses > 0)
-				lua_createtable(L, 0, (int)tb->ncols);
-			for (col = 0; col < tb->ncols; col++)
-				set_str(L, s->cats[tb->cols[col]].id, c->marks[t][k * tb->ncols + col]);
-			if (s->nclasses > 0)
-				lua_setfield(L, -2, s->classes[k].id);
-		}
-		lua_setfield(L, -2, tb->id);
-	}
-	lua_setfield(L, -2, "marks");
-	push_conds(L, s, c->when, c->nwhen, empty_v);
-	lua_setfield(L, -2, "when");
-	push_conds(L, s, c->unless, c->nunless, empty_v);
-	lua_setfield(L, -2, "unless");
-	if (c->verdict >= 0)
-		set_str(L, "verdict", spec_verdict_name((sp_verdict)c->verdict));
-	if (c->napps == 0) {
-		lua_pushvalue(L, empty_v);
-	} else {
-		lua_createtable(L, (int)c->napps, 0);
-		for (i = 0; i < c->napps; i++) {
-			lua_pushstring(L, s->apps[c->apps[i]].id);
-			lua_rawseti(L, -2, (lua_Integer)i + 1);
-		}
-	}
-	lua_setfield(L, -2, "appendices");
-	sb_readonly(L);
 }
 
 /* Loads the scripts; leaves the rules module (a table with a `verdict`
@@ -296,7 +216,7 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	char **scripts = sel_scripts(lua_dir, s->id);
 	sb_sandbox *sb = sb_new(lim, err);
 	lua_State *L;
-	int rules, vfn, src_v, ct_v, sec_v, empty_v;
+	int rules, vfn, src_v, ct_v, sec_v, empty_v, cv;
 	size_t i;
 
 	r->src = s;
@@ -304,6 +224,13 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	r->items = g_new0(sel_item, s->nclauses);
 	if (sb == NULL)
 		goto fail;
+	if (s->nclauses >= SELVIEW_MAX_CLAUSES || s->ntables >= SELVIEW_MAX_DIM ||
+	    s->nclasses >= SELVIEW_MAX_DIM) {
+		cg_err_set(err, CG_EINPUT, s->file, 0, 0,
+		           "source too large for the rules: %zu clauses, %zu tables, %zu classes",
+		           s->nclauses, s->ntables, s->nclasses);
+		goto fail;
+	}
 	L = sb_lua(sb);
 	if (!load_rules(sb, scripts, err))
 		goto fail;
@@ -322,13 +249,15 @@ sel_result *sel_run_table(const ct_contract *ct, const char *lua_dir, const sb_l
 	lua_newtable(L);
 	sb_readonly(L);
 	empty_v = lua_gettop(L);
+	selview_open(L, s, sec_v, empty_v);
+	cv = lua_gettop(L);
 	for (i = 0; i < s->nclauses; i++) {
 		const sp_clause *c = &s->clauses[i];
 		const char *v, *why;
 		int vd;
 
 		lua_pushvalue(L, vfn);
-		push_clause(L, s, c, sec_v, empty_v);
+		selview_push_clause(L, cv, i);
 		lua_pushvalue(L, ct_v);
 		lua_pushvalue(L, src_v);
 		if (!sb_call(sb, 3, 2, err))

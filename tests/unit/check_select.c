@@ -323,6 +323,159 @@ START_TEST(source_script_wraps_the_generic_rules)
 }
 END_TEST
 
+/* The rules' clause views (selview.c) answered from the source: every field
+ * of every clause of two real sources read back through pairs, down to each
+ * mark, against the model itself; and they behave as read-only tables. */
+static const char dump_script[] =
+	"local M = {}\n"
+	"local function dump(v)\n"
+	"  if type(v) ~= 'table' then return tostring(v) end\n"
+	"  local es = {}\n"
+	"  for k, x in pairs(v) do es[#es + 1] = {tostring(k), x} end\n"
+	"  table.sort(es, function(a, b) return a[1] < b[1] end)\n"
+	"  local parts = {}\n"
+	"  for _, e in ipairs(es) do parts[#parts + 1] = e[1] .. '=' .. dump(e[2]) end\n"
+	"  return '{' .. table.concat(parts, ',') .. '}'\n"
+	"end\n"
+	"function M.verdict(c)\n"
+	"  assert(type(c) == 'table' and type(c.marks) == 'table')\n"
+	"  assert(rawget(c, 'id') == nil and next(c) == nil and rawlen(c) == 0 and #c == 0)\n"
+	"  assert(next(c.marks) == nil and #c.marks == 0 and c[1] == nil and c.nothing == nil)\n"
+	"  assert(getmetatable(c) == 'read-only' and getmetatable(c.marks) == 'read-only')\n"
+	"  for _ in ipairs(c.marks) do error('a list part') end\n"
+	"  assert(not pcall(function() c.marks.x = 1 end))\n"
+	"  return 'required', dump(c)\n"
+	"end\n"
+	"return M\n";
+
+/* By key, the part before '=' (keys have none), as table.sort on the keys. */
+static int cmp_key(const void *a, const void *b)
+{
+	const char *x = *(char *const *)a, *y = *(char *const *)b;
+	size_t lx = strcspn(x, "="), ly = strcspn(y, "=");
+	int r = memcmp(x, y, lx < ly ? lx : ly);
+
+	return r != 0 ? r : (lx > ly) - (lx < ly);
+}
+
+/* "{k=v,…}" with the entries sorted by key, as dump() prints them. */
+static char *joined(GPtrArray *es)
+{
+	GString *g = g_string_new("{");
+	size_t i;
+
+	g_ptr_array_sort(es, cmp_key);
+	for (i = 0; i < es->len; i++)
+		g_string_append_printf(g, "%s%s", i ? "," : "", (char *)es->pdata[i]);
+	g_string_append_c(g, '}');
+	g_ptr_array_free(es, TRUE);
+	return g_string_free(g, FALSE);
+}
+
+static void add(GPtrArray *es, const char *k, char *v)
+{
+	g_ptr_array_add(es, g_strdup_printf("%s=%s", k, v));
+	g_free(v);
+}
+
+static char *expect_conds(const sp_source *s, const sp_cond *cd, size_t n)
+{
+	GPtrArray *list = g_ptr_array_new_with_free_func(g_free);
+	size_t i, j;
+
+	for (i = 0; i < n; i++) {
+		GPtrArray *e = g_ptr_array_new_with_free_func(g_free);
+		GPtrArray *vals = g_ptr_array_new_with_free_func(g_free);
+		char *k = g_strdup_printf("%zu", i + 1);
+		add(e, "attr", g_strdup(s->attrs[cd[i].attr].id));
+		for (j = 0; j < cd[i].nvalues; j++) {
+			char *vk = g_strdup_printf("%zu", j + 1);
+			add(vals, vk, g_strdup(cd[i].values[j]));
+			g_free(vk);
+		}
+		add(e, "values", joined(vals));
+		add(list, k, joined(e));
+		g_free(k);
+	}
+	return joined(list);
+}
+
+static char *expect_clause(const sp_source *s, const sp_clause *c)
+{
+	GPtrArray *es = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *sec = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *marks = g_ptr_array_new_with_free_func(g_free);
+	GPtrArray *apps = g_ptr_array_new_with_free_func(g_free);
+	const sp_section *sc = &s->sections[c->section];
+	size_t t, k, col, i;
+
+	add(es, "id", g_strdup(c->id));
+	add(es, "number", g_strdup(c->number));
+	add(es, "title", g_strdup(spec_clause_title(s, c)));
+	add(sec, "id", g_strdup(sc->id));
+	add(sec, "number", g_strdup(sc->number));
+	add(sec, "title", g_strdup(sc->title));
+	add(es, "section", joined(sec));
+	for (t = 0; t < s->ntables; t++) {
+		GPtrArray *rows = g_ptr_array_new_with_free_func(g_free);
+		const sp_table *tb = &s->tables[t];
+		if (c->marks[t] == NULL) {
+			g_ptr_array_free(rows, TRUE);
+			continue;
+		}
+		for (k = 0; k < SP_NCLASSES(s); k++) {
+			GPtrArray *cats = s->nclasses ? g_ptr_array_new_with_free_func(g_free) : rows;
+			for (col = 0; col < tb->ncols; col++)
+				if (c->marks[t][k * tb->ncols + col] != NULL)
+					add(cats, s->cats[tb->cols[col]].id,
+					    g_strdup(c->marks[t][k * tb->ncols + col]));
+			if (s->nclasses)
+				add(rows, s->classes[k].id, joined(cats));
+		}
+		add(marks, tb->id, joined(rows));
+	}
+	add(es, "marks", joined(marks));
+	add(es, "when", expect_conds(s, c->when, c->nwhen));
+	add(es, "unless", expect_conds(s, c->unless, c->nunless));
+	if (c->verdict >= 0)
+		add(es, "verdict", g_strdup(spec_verdict_name((sp_verdict)c->verdict)));
+	for (i = 0; i < c->napps; i++) {
+		char *ak = g_strdup_printf("%zu", i + 1);
+		add(apps, ak, g_strdup(s->apps[c->apps[i]].id));
+		g_free(ak);
+	}
+	add(es, "appendices", joined(apps));
+	return joined(es);
+}
+
+START_TEST(clause_views_show_the_whole_clause)
+{
+	char *lua = lua_dir_with("select.lua", dump_script);
+	const sp_source *srcs[2];
+	size_t n, i, attr_conds = 0;
+
+	srcs[0] = shinagawa;
+	srcs[1] = nisc;
+	for (n = 0; n < 2; n++) {
+		const sp_source *s = srcs[n];
+		ct_contract *c = query(s, s->cats[0].id, s->nclasses ? s->classes[0].id : NULL, NULL);
+		sel_result *r = run_ok(c, lua);
+		ck_assert_uint_eq(r->n, s->nclauses);
+		for (i = 0; i < r->n; i++) {
+			char *want = expect_clause(s, r->items[i].clause);
+			ck_assert_str_eq(r->items[i].reason, want);
+			attr_conds += r->items[i].clause->nwhen + r->items[i].clause->nunless;
+			g_free(want);
+		}
+		sel_free(r);
+		contract_free(c);
+	}
+	/* The comparison reached conditions, not only empty lists. */
+	ck_assert_uint_gt(attr_conds, 0);
+	g_free(lua);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("select");
@@ -343,6 +496,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, script_shape_errors);
 	tcase_add_test(tc, script_cannot_write_the_views);
 	tcase_add_test(tc, source_script_wraps_the_generic_rules);
+	tcase_add_test(tc, clause_views_show_the_whole_clause);
 	suite_add_tcase(s, tc);
 	return s;
 }
