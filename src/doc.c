@@ -32,6 +32,7 @@ static void node_free(doc_node *n)
 	g_free(n->path);
 	g_free(n->title);
 	g_free(n->body);
+	free(n->body_html);
 	g_free(n);
 }
 

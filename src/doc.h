@@ -27,6 +27,11 @@ struct doc_node {
 	int announce;             /* the spec's verdict, -1 if not in its table */
 	const char *reason;
 	char *body;               /* clause Markdown, party terms substituted */
+	/* The body as HTML, rendered by render_html.c the first time a
+	 * document needs it and kept for the others: the spec and the annex
+	 * of one model show the same body. A cache, not part of the model
+	 * (malloc'd by cmark; freed with the node). */
+	char *body_html;
 	doc_node **kids;
 	size_t nkids;
 };

@@ -9,20 +9,31 @@
 #include "render.h"
 #include "tmpl.h"
 
-char *render_html_escape(const char *s)
+/* Appends `s` escaped; runs without a special character are copied whole
+ * (most of a Japanese text). */
+static void escape_into(GString *o, const char *s)
 {
-	GString *o = g_string_sized_new(strlen(s) + 8);
-
-	for (; *s; s++) {
+	for (;;) {
+		size_t n = strcspn(s, "&<>\"'");
+		g_string_append_len(o, s, (gssize)n);
+		s += n;
 		switch (*s) {
+		case '\0': return;
 		case '&': g_string_append(o, "&amp;"); break;
 		case '<': g_string_append(o, "&lt;"); break;
 		case '>': g_string_append(o, "&gt;"); break;
 		case '"': g_string_append(o, "&quot;"); break;
-		case '\'': g_string_append(o, "&#39;"); break;
-		default: g_string_append_c(o, *s);
+		default: g_string_append(o, "&#39;"); break;
 		}
+		s++;
 	}
+}
+
+char *render_html_escape(const char *s)
+{
+	GString *o = g_string_sized_new(strlen(s) + 8);
+
+	escape_into(o, s);
 	return g_string_free(o, FALSE);
 }
 
@@ -93,10 +104,7 @@ static int is_image(cmark_node *n)
 
 static void esc(GString *o, const char *s)
 {
-	char *e = render_html_escape(s);
-
-	g_string_append(o, e);
-	g_free(e);
+	escape_into(o, s);
 }
 
 typedef struct {
@@ -126,7 +134,6 @@ static void html_node(const doc_node *n, int enter, void *ud)
 		return;
 	}
 	if (enter) {
-		char *body = render_md_html(n->body, is_image);
 		const char *mark = labels_marker(c->lb, n, c->kind);
 		g_string_append_printf(o, "<div class=\"clause depth-%d\" id=\"", n->depth);
 		esc(o, n->clause->id);
@@ -138,14 +145,15 @@ static void html_node(const doc_node *n, int enter, void *ud)
 			esc(o, n->title);
 			g_string_append(o, "</p>\n");
 		}
-		g_string_append(o, body);
+		if (n->body_html == NULL)
+			((doc_node *)n)->body_html = render_md_html(n->body, is_image); /* the cache only */
+		g_string_append(o, n->body_html);
 		if (mark[0]) {
 			g_string_append(o, "<p class=\"mark\">");
 			esc(o, mark);
 			g_string_append(o, "</p>\n");
 		}
 		g_string_append(o, "</div>\n</div>\n");
-		free(body);
 	}
 }
 
