@@ -31,10 +31,26 @@ M.labels = {
   ["included"] = "通常サービスに含まれる",
 }
 
-local function name_of(list, id)
-  for _, entry in ipairs(list) do
-    if entry.id == id then return entry.name end
+-- The entry of `list` (a list of {id, ...}) with id `id`. The lists are
+-- the source's and the same for every clause of a run, so each is indexed
+-- once, not searched once per clause (weak keys: a list no longer used is
+-- let go).
+local by_id = setmetatable({}, {__mode = "k"})
+local function entry_of(list, id)
+  local index = by_id[list]
+  if index == nil then
+    index = {}
+    for _, entry in ipairs(list) do
+      if index[entry.id] == nil then index[entry.id] = entry end
+    end
+    by_id[list] = index
   end
+  return index[id]
+end
+
+local function name_of(list, id)
+  local entry = entry_of(list, id)
+  if entry ~= nil then return entry.name end
   return id
 end
 
@@ -67,10 +83,7 @@ function M.table_verdict(clause, contract, source)
     return source.default_verdict,
       ("基準の既定により%s"):format(M.labels[source.default_verdict])
   end
-  local tbl
-  for _, t in ipairs(source.tables) do
-    if t.id == source.select_table then tbl = t end
-  end
+  local tbl = entry_of(source.tables, source.select_table)
   local rows = clause.marks[source.select_table]
   if rows == nil then
     return "not-applicable", ("表「%s」にこの条項の行がない"):format(tbl.title)

@@ -20,7 +20,12 @@ enum { K_CLAUSE, K_MARKS, K_ROWS, K_CATS };
 #define CODE_CI(c) ((size_t)((c) >> 42))
 
 /* Upvalues of the metamethods (one set per context). */
-enum { UV_SRC = 1, UV_IDS, UV_SECS, UV_EMPTY, UV_META, UV_N = UV_META };
+enum { UV_SRC = 1, UV_IDS, UV_SECS, UV_EMPTY, UV_KEYS, UV_META, UV_N = UV_META };
+
+/* Where the key -> entry maps of each kind of view are in UV_KEYS: one for
+ * the clause's fields, table ids, class ids, then one of category ids per
+ * table (its columns). */
+enum { KEYS_CLAUSE = 1, KEYS_MARKS, KEYS_ROWS, KEYS_CATS };
 
 /* The clause view's keys, in the order pairs gives them. */
 static const char *const clause_keys[] = {
@@ -207,27 +212,31 @@ static int entry_value(lua_State *L, const sp_source *s, lua_Integer code, size_
 	return !lua_isnil(L, -1);
 }
 
-/* Index of `key` among the entries of the view, or -1. */
-static long find_entry(lua_State *L, const sp_source *s, lua_Integer code, int key)
+/* Index of `key` among the entries of the view, or -1: one lookup in the
+ * map of its kind (comparing the key with each entry was most of the cost
+ * of reading a view). */
+static long find_entry(lua_State *L, lua_Integer code, int key)
 {
-	const char *k;
-	size_t i, n;
+	static const int slot[] = { KEYS_CLAUSE, KEYS_MARKS, KEYS_ROWS, KEYS_CATS };
+	int kind = CODE_KIND(code);
+	lua_Integer i;
 
 	if (lua_type(L, key) != LUA_TSTRING)
 		return -1;
-	k = lua_tostring(L, key);
-	n = entries(s, CODE_KIND(code), CODE_T(code));
-	for (i = 0; i < n; i++)
-		if (strcmp(entry_key(s, CODE_KIND(code), CODE_T(code), i), k) == 0)
-			return (long)i;
-	return -1;
+	lua_rawgeti(L, lua_upvalueindex(UV_KEYS),
+	            slot[kind] + (kind == K_CATS ? (lua_Integer)CODE_T(code) : 0));
+	lua_pushvalue(L, key);
+	lua_rawget(L, -2);
+	i = lua_tointeger(L, -1); /* 0 when absent */
+	lua_pop(L, 2);
+	return (long)i - 1;
 }
 
 static int cv_index(lua_State *L)
 {
 	const sp_source *s = source(L);
 	lua_Integer code = view_code(L, 1);
-	long i = find_entry(L, s, code, 2);
+	long i = find_entry(L, code, 2);
 
 	if (i < 0)
 		lua_pushnil(L);
@@ -244,7 +253,7 @@ static int cv_next(lua_State *L)
 	size_t i = 0, n = entries(s, CODE_KIND(code), CODE_T(code));
 
 	if (!lua_isnoneornil(L, 2)) {
-		long at = find_entry(L, s, code, 2);
+		long at = find_entry(L, code, 2);
 		if (at < 0)
 			return luaL_error(L, "invalid key to 'next'");
 		i = (size_t)at + 1;
@@ -287,9 +296,22 @@ static void set_method(lua_State *L, int meta, const char *name, lua_CFunction f
 	lua_setfield(L, meta, name);
 }
 
+/* Pushes a map from each key of a kind of view to its entry index + 1. */
+static void push_keys(lua_State *L, const sp_source *s, int kind, size_t t)
+{
+	size_t i, n = entries(s, kind, t);
+
+	lua_createtable(L, 0, (int)n);
+	for (i = 0; i < n; i++) {
+		lua_pushinteger(L, (lua_Integer)i + 1);
+		lua_setfield(L, -2, entry_key(s, kind, t, i));
+	}
+}
+
 void selview_open(lua_State *L, const sp_source *s, int sections, int empty)
 {
 	int meta;
+	size_t t;
 
 	sections = lua_absindex(L, sections);
 	empty = lua_absindex(L, empty);
@@ -306,6 +328,17 @@ void selview_open(lua_State *L, const sp_source *s, int sections, int empty)
 	lua_setmetatable(L, -2);
 	lua_pushvalue(L, sections);
 	lua_pushvalue(L, empty);
+	lua_createtable(L, (int)s->ntables + KEYS_CATS, 0);
+	push_keys(L, s, K_CLAUSE, 0);
+	lua_rawseti(L, -2, KEYS_CLAUSE);
+	push_keys(L, s, K_MARKS, 0);
+	lua_rawseti(L, -2, KEYS_MARKS);
+	push_keys(L, s, K_ROWS, 0);
+	lua_rawseti(L, -2, KEYS_ROWS);
+	for (t = 0; t < s->ntables; t++) {
+		push_keys(L, s, K_CATS, t);
+		lua_rawseti(L, -2, KEYS_CATS + (lua_Integer)t);
+	}
 	lua_pushvalue(L, meta);
 	set_method(L, meta, "__index", cv_index);
 	set_method(L, meta, "__len", cv_len);
@@ -316,7 +349,7 @@ void selview_open(lua_State *L, const sp_source *s, int sections, int empty)
 	lua_pushvalue(L, meta);
 	sb_view_metatable(L);
 	lua_pop(L, 1);
-	lua_pushvalue(L, -4);               /* ids */
+	lua_pushvalue(L, -UV_N + 1);        /* ids */
 	lua_rawseti(L, meta - 1, 2);
 	lua_pop(L, UV_N);
 	lua_rawseti(L, -2, 1);              /* the metatable */
