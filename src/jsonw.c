@@ -15,10 +15,13 @@ void jw_init(jw_writer *w)
  * needs more than six bytes per byte (\u00XX) and the quotes. */
 static void esc(GString *o, const char *s)
 {
-	size_t len = strcspn(s, "\"\\\x01\x02\x03\x04\x05\x06\x07\x08\x09\x0a\x0b\x0c\x0d"
-	                           "\x0e\x0f\x10\x11\x12\x13\x14\x15\x16\x17\x18\x19\x1a\x1b"
-	                           "\x1c\x1d\x1e\x1f"), cap, at = o->len, n;
+	size_t len = 0, cap, at = o->len, n;
 	json_t *j;
+
+	/* The bytes JSON escapes: '"', '\\' and the controls (a loop, not
+	 * strcspn, which builds a table of its 34-byte set on every call). */
+	while ((unsigned char)s[len] >= 0x20 && s[len] != '"' && s[len] != '\\')
+		len++;
 
 	/* Nothing to escape (most ids, numbers, titles): as it is. */
 	if (s[len] == '\0') {
@@ -38,18 +41,24 @@ static void esc(GString *o, const char *s)
 	g_string_set_size(o, at + n);
 }
 
+/* Two spaces per level, in one append. */
+static void indent(GString *o, int depth)
+{
+	static const char spaces[2 * JW_MAX_DEPTH] =
+		"                                                                ";
+
+	g_string_append_len(o, spaces, 2 * (gssize)depth);
+}
+
 /* The separator and indentation before a value, and its key. */
 static void lead(jw_writer *w, const char *key)
 {
-	int i;
-
 	if (w->depth > 0) {
 		if (!w->empty[w->depth - 1])
 			g_string_append_c(w->out, ',');
 		w->empty[w->depth - 1] = 0;
 		g_string_append_c(w->out, '\n');
-		for (i = 0; i < w->depth; i++)
-			g_string_append(w->out, "  ");
+		indent(w->out, w->depth);
 	}
 	if (key != NULL) {
 		esc(w->out, key);
@@ -69,14 +78,11 @@ void jw_open(jw_writer *w, const char *key, char kind)
 
 void jw_close(jw_writer *w)
 {
-	int i;
-
 	g_assert(w->depth > 0);
 	w->depth--;
 	if (!w->empty[w->depth]) {
 		g_string_append_c(w->out, '\n');
-		for (i = 0; i < w->depth; i++)
-			g_string_append(w->out, "  ");
+		indent(w->out, w->depth);
 	}
 	g_string_append_c(w->out, w->close[w->depth]);
 }
