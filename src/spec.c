@@ -1,6 +1,5 @@
 #include "spec.h"
 
-#include <cmark.h>
 #include <glib.h>
 #include <string.h>
 
@@ -849,7 +848,6 @@ static int load_clause(ctx *c, sp_source *s, const char *buf, size_t len, sp_cla
 			cl->apps[cl->napps++] = j;
 		}
 	}
-	cl->doc = cmark_parse_document(cl->body, strlen(cl->body), CMARK_OPT_DEFAULT);
 	ok = 1;
 out:
 	yn_free(fm.meta);
@@ -1049,8 +1047,6 @@ void spec_free(sp_source *s)
 		g_free(c->number);
 		g_free(c->title);
 		g_free(c->body);
-		if (c->doc)
-			cmark_node_free(c->doc);
 		if (c->marks) {
 			for (t = 0; t < s->ntables; t++)
 				g_free(c->marks[t]);

@@ -12,8 +12,6 @@
 #include "err.h"
 #include "ynode.h"
 
-typedef struct cmark_node cmark_node;
-
 /* The verdict vocabulary of the CLI contract. */
 typedef enum {
 	V_REQUIRED = 0,
@@ -72,7 +70,6 @@ typedef struct {
 	char *id, *number, *title; /* title may be NULL: use the section's */
 	size_t section;
 	char *body;                /* Markdown, trimmed, LF line ends */
-	cmark_node *doc;           /* body parsed by cmark */
 	/* marks[t] is NULL when the clause has no row in table t; otherwise
 	 * nclasses_eff * tables[t].ncols mark strings, class-major. */
 	char ***marks;
