@@ -438,13 +438,27 @@ static const sp_clause *clause(const sp_source *s, const char *id)
 static const char *const bundled[] = { "shinagawa", "nisc", "funabashi-contract",
 	                               "funabashi-cloud" };
 
+/* `dir` spelled another way: the same image, and the paths in the model
+ * (file names in messages) those of the spelling, as a parse gives them. */
+static void spelling_equal(const char *spelled, const sp_source *cached)
+{
+	sp_source *s = load_expect(spelled, 1, 0), *p = load_parsed(spelled);
+
+	spec_equal(p, s);
+	ck_assert_str_eq(s->dir, spelled);
+	ck_assert_str_ne(s->clauses[0].file, cached->clauses[0].file);
+	spec_free(s);
+	spec_free(p);
+}
+
 START_TEST(bundled_equal)
 {
 	char *dir = g_build_filename("specs", bundled[_i], NULL);
 	char *abs = g_canonicalize_filename(dir, NULL);
 	char *slash = g_strconcat(abs, "/", NULL);
+	char *dots = g_strconcat("./specs//", bundled[_i], "/", NULL);
 	char *img;
-	sp_source *fresh, *first, *second, *other, *other_fresh;
+	sp_source *fresh, *first, *second;
 
 	/* The files of the checkout may be seconds old only: saving them at
 	 * once is what this test needs; the window has tests of its own. */
@@ -454,22 +468,15 @@ START_TEST(bundled_equal)
 	second = load_expect(dir, 1, 0);
 	spec_equal(fresh, first);
 	spec_equal(fresh, second);
-	/* Another spelling of the same directory: the same image, and the
-	 * paths in the model (file names in messages) are those of the
-	 * spelling used, as a parse would give them. */
-	other = load_expect(slash, 1, 0);
-	other_fresh = load_parsed(slash);
-	spec_equal(other_fresh, other);
-	ck_assert_str_eq(other->file, other_fresh->file);
-	ck_assert(strcmp(other->clauses[0].file, second->clauses[0].file) != 0);
+	spelling_equal(slash, second);
+	spelling_equal(dots, second);
 	img = spcache_image_path(dir);
 	ck_assert(g_file_test(img, G_FILE_TEST_IS_REGULAR));
 	g_free(img);
 	spec_free(fresh);
 	spec_free(first);
 	spec_free(second);
-	spec_free(other);
-	spec_free(other_fresh);
+	g_free(dots);
 	g_free(slash);
 	g_free(abs);
 	g_free(dir);
@@ -648,6 +655,40 @@ START_TEST(change_source_yaml_and_appendix)
 	g_free(text);
 	g_free(a);
 	g_free(y);
+	g_free(dir);
+}
+END_TEST
+
+/* A directory the loader lists but that is not there (funabashi-cloud has
+ * no appendices/) is an input too: made, it is a miss; gone again, too. So
+ * is the whole clauses/ replaced by a copy of itself. */
+START_TEST(change_directories)
+{
+	char *dir = copy_source("funabashi-cloud");
+	char *apps = g_build_filename(dir, "appendices", NULL);
+	char *cl = g_build_filename(dir, "clauses", NULL);
+	char *old = g_build_filename(dir, "clauses.old", NULL);
+
+	spcache_racy_window_set(0);
+	ck_assert(!g_file_test(apps, G_FILE_TEST_EXISTS));
+	spec_free(load_expect(dir, 0, 1));
+	spec_free(load_expect(dir, 1, 0));
+	next_tick();
+	ck_assert_int_eq(g_mkdir(apps, 0755), 0);
+	spec_free(miss_equal(dir));
+	spec_free(load_expect(dir, 1, 0));
+	next_tick();
+	ck_assert_int_eq(g_rmdir(apps), 0);
+	spec_free(miss_equal(dir));
+	next_tick();
+	ck_assert_int_eq(g_rename(cl, old), 0);
+	tu_copytree(old, cl);
+	tu_rmtree(old);
+	spec_free(miss_equal(dir));
+	spec_free(load_expect(dir, 1, 0));
+	g_free(old);
+	g_free(cl);
+	g_free(apps);
 	g_free(dir);
 }
 END_TEST
@@ -1072,6 +1113,7 @@ static Suite *spcache_suite(void)
 	tcase_add_test(tc, change_same_size_old_mtime);
 	tcase_add_test(tc, change_add_remove_rename);
 	tcase_add_test(tc, change_source_yaml_and_appendix);
+	tcase_add_test(tc, change_directories);
 	tcase_add_test(tc, change_to_error);
 	tcase_add_test(tc, symlink_other_name);
 	suite_add_tcase(s, tc);
