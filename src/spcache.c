@@ -40,7 +40,7 @@
 #define NONE 0xffffffffu
 #define RACY_MS_DEFAULT 2000
 /* An image is at most this big: a corrupted size never becomes an
- * allocation of gigabytes. 3,000 clauses make about 1.5 MiB. */
+ * allocation of gigabytes. 3,000 clauses make about 1.8 MB. */
 #define MAX_IMAGE ((size_t)1 << 30)
 
 /* The sizes that must match for an image to be read: a changed struct is a
@@ -91,9 +91,9 @@ void spcache_racy_window_set(long ms)
 
 /* ---- checksum ---- */
 
-/* Four independent lanes of multiply and xor-shift over 8-byte words: about
- * 0.3 ns a byte, so checking a 1.5 MiB image costs well under a millisecond
- * (FNV-1a, one byte at a time, took ten times that). Every step is a
+/* Four independent lanes of multiply and xor-shift over 8-byte words: the
+ * 1.8 MB image of 3,000 clauses is checked in about 0.13 ms, where FNV-1a,
+ * one multiply per byte in a single chain, took 2 ms. Every step is a
  * bijection of the lane for a fixed input, so any change of one word always
  * changes the sum; this guards against damage, not against an attacker. */
 static guint64 payload_sum(const unsigned char *p, size_t n)
