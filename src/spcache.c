@@ -559,9 +559,13 @@ static void put_source(wr *w, const sp_source *s)
 	g_string_append_len(w->b, s->hash, 64);
 }
 
-/* A timestamp at or after `since` could be followed, within the same tick of
- * the file system's clock, by another write that leaves every stat field as
- * it is. */
+/* Was an input written less than the racy window before the load began? A
+ * second write within the same tick of the file system's clock (up to 2 s on
+ * FAT, 1 s on some others, a few ms on ext4) could leave every stat field as
+ * it was and the image stale for good. Counting back from the start of the
+ * load rather than from the save also covers a write that came while the
+ * loader was reading, however long that took. Such a source is parsed and
+ * not saved; the first run 2 s after its last edit saves it. */
 static int racy(const spcache *sc)
 {
 	gint64 since = sc->start - (gint64)racy_ms * 1000000;
