@@ -417,10 +417,12 @@ static void put_conds(wr *w, const sp_cond *c, size_t n)
 	}
 }
 
-/* Mark strings point into s->vocab: stored as vocabulary indices. */
+/* Mark strings point into s->vocab: stored as vocabulary indices, a row at
+ * once (one append per mark was 120,000 calls for 3,000 clauses, two thirds
+ * of a save). */
 static void put_marks(wr *w, const sp_source *s, const sp_clause *c)
 {
-	size_t t, i, v;
+	size_t t, i, v, at;
 
 	put_u8(w, c->marks != NULL);
 	if (c->marks == NULL)
@@ -430,13 +432,17 @@ static void put_marks(wr *w, const sp_source *s, const sp_clause *c)
 		put_u8(w, c->marks[t] != NULL);
 		if (c->marks[t] == NULL)
 			continue;
+		at = w->b->len;
+		g_string_set_size(w->b, at + 4 * n);
 		for (i = 0; i < n; i++) {
+			guint32 idx;
 			for (v = 0; v < s->nvocab; v++)
 				if (c->marks[t][i] == s->vocab[v].mark)
 					break;
 			if (v == s->nvocab)
 				w->ok = 0;
-			put_size(w, v);
+			idx = (guint32)v;
+			memcpy(w->b->str + at + 4 * i, &idx, sizeof idx);
 		}
 	}
 }
