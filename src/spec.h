@@ -135,7 +135,10 @@ typedef struct sp_source {
 #define SP_NCLASSES(s) ((s)->nclasses ? (s)->nclasses : 1)
 
 /* Loads and validates the source in directory `dir`. Returns NULL and fills
- * `err` (with file, line and column) on any problem. Caller frees. */
+ * `err` (with file, line and column) on any problem. Caller frees. A source
+ * whose files have not changed since a previous load is read from its image
+ * in the source cache (spcache.h, $CLAUSEGEN_CACHE_DIR): the result is the
+ * same, field by field, and so is every error, which only a parse reports. */
 sp_source *spec_load(const char *dir, cg_err *err);
 void spec_free(sp_source *s);
 
