@@ -1,9 +1,9 @@
 #include "spec.h"
 
-#include <cmark.h>
 #include <glib.h>
 #include <string.h>
 
+#include "spcache.h"
 #include "util.h"
 
 static const char *const verdict_names[V_COUNT] = {
@@ -849,7 +849,6 @@ static int load_clause(ctx *c, sp_source *s, const char *buf, size_t len, sp_cla
 			cl->apps[cl->napps++] = j;
 		}
 	}
-	cl->doc = cmark_parse_document(cl->body, strlen(cl->body), CMARK_OPT_DEFAULT);
 	ok = 1;
 out:
 	yn_free(fm.meta);
@@ -898,15 +897,21 @@ static void hash_file(GChecksum *sum, const char *rel, const char *buf, size_t l
 	g_checksum_update(sum, (const guchar *)"", 1);
 }
 
-/* Loads every *.md of `sub` with `fn`, hashing it. */
-static int load_dir(ctx *c, sp_source *s, const char *sub, GChecksum *sum, int is_clause)
+/* Loads every *.md of `sub` with `fn`, hashing it and noting it (and the
+ * listing) as an input of the cache before reading it. */
+static int load_dir(ctx *c, sp_source *s, const char *sub, GChecksum *sum, spcache *sc,
+                    int is_clause)
 {
 	char *dir = g_build_filename(s->dir, sub, NULL);
+	char **paths;
+	size_t i, n;
+	int ok = 0;
+
+	spcache_note(sc, sub, dir);
 	/* Any entry named *.md, so that a directory of that name is an error,
 	 * not silently skipped. */
-	char **paths = util_list_dir(dir, ".md", UTIL_LIST_ANY);
-	size_t i, n = g_strv_length(paths);
-	int ok = 0;
+	paths = util_list_dir(dir, ".md", UTIL_LIST_ANY);
+	n = g_strv_length(paths);
 
 	if (is_clause)
 		s->clauses = g_new0(sp_clause, n);
@@ -919,6 +924,7 @@ static int load_dir(ctx *c, sp_source *s, const char *sub, GChecksum *sum, int i
 		char *buf;
 		size_t len;
 		int r = 0;
+		spcache_note(sc, rel, path);
 		if (util_read_text(path, CG_MAX_FILE_SIZE, &buf, &len, c->err)) {
 			ctx fc = { path, c->err };
 			hash_file(sum, rel, buf, len);
@@ -940,7 +946,9 @@ out:
 	return ok;
 }
 
-sp_source *spec_load(const char *dir, cg_err *err)
+/* Parses and validates the source in `dir`, telling `sc` (may be NULL)
+ * about every input before reading it. */
+static sp_source *load_source(const char *dir, spcache *sc, cg_err *err)
 {
 	sp_source *s = g_new0(sp_source, 1);
 	char *buf = NULL, *base = NULL;
@@ -957,6 +965,7 @@ sp_source *spec_load(const char *dir, cg_err *err)
 		cg_err_set(err, CG_EINPUT, dir, 0, 0, "no such source directory");
 		goto fail;
 	}
+	spcache_note(sc, "source.yaml", s->file);
 	if (!util_read_text(s->file, CG_MAX_FILE_SIZE, &buf, &len, err))
 		goto fail;
 	hash_file(sum, "source.yaml", buf, len);
@@ -966,7 +975,7 @@ sp_source *spec_load(const char *dir, cg_err *err)
 	base = g_path_get_basename(dir);
 	if (!parse_source_yaml(&c, s, root, base))
 		goto fail;
-	if (!load_dir(&c, s, "appendices", sum, 0))
+	if (!load_dir(&c, s, "appendices", sum, sc, 0))
 		goto fail;
 	for (i = 0; i < s->napps; i++)
 		for (j = 0; j < i; j++)
@@ -977,7 +986,7 @@ sp_source *spec_load(const char *dir, cg_err *err)
 				           s->apps[i].id, s->apps[j].file);
 				goto fail;
 			}
-	if (!load_dir(&c, s, "clauses", sum, 1))
+	if (!load_dir(&c, s, "clauses", sum, sc, 1))
 		goto fail;
 	if (s->nclauses == 0) {
 		cg_err_set(err, CG_EINPUT, dir, 0, 0, "source has no clauses in clauses/*.md");
@@ -1016,6 +1025,24 @@ fail:
 	return NULL;
 }
 
+sp_source *spec_load(const char *dir, cg_err *err)
+{
+	/* An unchanged source comes from its image (spcache.h): reading,
+	 * YAML, UTF-8 checks, hashing and validation were half the time of a
+	 * one-contract build. A load that fails is never saved, so every
+	 * error is reported by the loader itself, as before. */
+	spcache *sc = spcache_new(dir);
+	sp_source *s = spcache_load(sc);
+
+	if (s == NULL) {
+		s = load_source(dir, sc, err);
+		if (s != NULL)
+			spcache_save(sc, s);
+	}
+	spcache_free(sc);
+	return s;
+}
+
 static void free_dims(sp_dim *d, size_t n)
 {
 	size_t i;
@@ -1049,8 +1076,6 @@ void spec_free(sp_source *s)
 		g_free(c->number);
 		g_free(c->title);
 		g_free(c->body);
-		if (c->doc)
-			cmark_node_free(c->doc);
 		if (c->marks) {
 			for (t = 0; t < s->ntables; t++)
 				g_free(c->marks[t]);

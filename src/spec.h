@@ -12,8 +12,6 @@
 #include "err.h"
 #include "ynode.h"
 
-typedef struct cmark_node cmark_node;
-
 /* The verdict vocabulary of the CLI contract. */
 typedef enum {
 	V_REQUIRED = 0,
@@ -72,7 +70,6 @@ typedef struct {
 	char *id, *number, *title; /* title may be NULL: use the section's */
 	size_t section;
 	char *body;                /* Markdown, trimmed, LF line ends */
-	cmark_node *doc;           /* body parsed by cmark */
 	/* marks[t] is NULL when the clause has no row in table t; otherwise
 	 * nclasses_eff * tables[t].ncols mark strings, class-major. */
 	char ***marks;
@@ -138,7 +135,10 @@ typedef struct sp_source {
 #define SP_NCLASSES(s) ((s)->nclasses ? (s)->nclasses : 1)
 
 /* Loads and validates the source in directory `dir`. Returns NULL and fills
- * `err` (with file, line and column) on any problem. Caller frees. */
+ * `err` (with file, line and column) on any problem. Caller frees. A source
+ * whose files have not changed since a previous load is read from its image
+ * in the source cache (spcache.h, $CLAUSEGEN_CACHE_DIR): the result is the
+ * same, field by field, and so is every error, which only a parse reports. */
 sp_source *spec_load(const char *dir, cg_err *err);
 void spec_free(sp_source *s);
 

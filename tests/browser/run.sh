@@ -35,4 +35,6 @@ if ! cmp -s "$here/package-lock.json" "$work/node_modules/.clausegen-lock" 2>/de
 fi
 export SCREENSHOTS="${SCREENSHOTS:-$(dirname "$bin")/screenshots}"
 export CLAUSEGEN_ROOT="${CLAUSEGEN_ROOT:-$(cd "$here/../.." && pwd)}"
+# The source cache beside the binary, never in $HOME (ctest sets the same).
+export CLAUSEGEN_CACHE_DIR="${CLAUSEGEN_CACHE_DIR:-$(dirname "$bin")/cache}"
 exec node "$work/site.test.mjs" "$bin"

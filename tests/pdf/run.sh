@@ -20,6 +20,8 @@ tmp=$(mktemp -d)
 trap 'rm -rf "$tmp"' EXIT INT TERM
 export CLAUSEGEN_ROOT=.
 export SOURCE_DATE_EPOCH=1767225600
+# The source cache beside the binary, never in $HOME (ctest sets the same).
+export CLAUSEGEN_CACHE_DIR="${CLAUSEGEN_CACHE_DIR:-$(dirname "$bin")/cache}"
 export LC_ALL=C.UTF-8
 failed=0
 passed=0
