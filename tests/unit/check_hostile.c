@@ -1347,6 +1347,10 @@ static GPtrArray *elf_names(const char *data, size_t len, int needed)
 				if (y[j].st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
 					continue;
 				ck_assert(y[j].st_name < str->sh_size);
+				/* AddressSanitizer's ODR indicator of each global
+				 * (-fsanitize=address): not ours. */
+				if (g_str_has_prefix(data + str->sh_offset + y[j].st_name, "__odr_asan"))
+					continue;
 				g_ptr_array_add(names, g_strndup(data + str->sh_offset + y[j].st_name,
 				                                 str->sh_size - y[j].st_name));
 			}
