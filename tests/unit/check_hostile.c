@@ -1310,6 +1310,19 @@ END_TEST
 
 /* ---- the PDF back-end, a module the program loads (pdfmod.h) ---- */
 
+/* Symbols that instrumented builds add to every module, not ours:
+ * AddressSanitizer's ODR indicator of each global, and what libgcov
+ * exports for its copies in several objects to find each other
+ * (tests/coverage.sh). */
+static int instrumentation(const char *name)
+{
+#if defined(CLAUSEGEN_COVERAGE)
+	if (g_str_has_prefix(name, "__gcov_") || strcmp(name, "mangle_path") == 0)
+		return 1;
+#endif
+	return g_str_has_prefix(name, "__odr_asan");
+}
+
 /* The names a table of the ELF file `data` lists: the DT_NEEDED entries of
  * its dynamic section (`needed`), or the global symbols its .dynsym defines.
  * Read here rather than through readelf, so that a missing tool cannot turn
@@ -1347,9 +1360,7 @@ static GPtrArray *elf_names(const char *data, size_t len, int needed)
 				if (y[j].st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
 					continue;
 				ck_assert(y[j].st_name < str->sh_size);
-				/* AddressSanitizer's ODR indicator of each global
-				 * (-fsanitize=address): not ours. */
-				if (g_str_has_prefix(data + str->sh_offset + y[j].st_name, "__odr_asan"))
+				if (instrumentation(data + str->sh_offset + y[j].st_name))
 					continue;
 				g_ptr_array_add(names, g_strndup(data + str->sh_offset + y[j].st_name,
 				                                 str->sh_size - y[j].st_name));
