@@ -16,8 +16,8 @@
 #include "labels.h"
 #include "tmpl.h"
 #include "out.h"
+#include "pdfmod.h"
 #include "render.h"
-#include "render_pdf.h"
 #include "select.h"
 #include "site.h"
 #include "spec.h"
@@ -723,11 +723,11 @@ static int write_documents(cli *c, const sel_result *r, const char *stage, cg_er
 				goto out;
 		}
 	}
-	/* spec.pdf, annex.pdf and the checklists (render_pdf.c). */
+	/* spec.pdf, annex.pdf and the checklists (render_pdf.c, in the module). */
 	if (wants_format(c, "pdf")) {
 		char *pdf_yaml = template_path(c, s->id, "pdf.yaml");
 		char *cl_yaml = template_path(c, s->id, "checklists.yaml");
-		int done = render_pdf_contract(m, lb, pdf_yaml, cl_yaml, stage, c->errf, e);
+		int done = pdfmod_render_contract(m, lb, pdf_yaml, cl_yaml, stage, c->errf, e);
 		g_free(pdf_yaml);
 		g_free(cl_yaml);
 		if (!done)

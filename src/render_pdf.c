@@ -12,6 +12,7 @@
 #include "labels.h"
 #include "out.h"
 #include "pdf_checklist.h"
+#include "pdfmod.h"
 #include "render.h"
 #include "tmpl.h"
 #include "util.h"
@@ -1133,3 +1134,20 @@ out:
 	pdf_env_free(env);
 	return ok;
 }
+
+/* ---- the module's one export (pdfmod.h) ---- */
+
+#ifndef CLAUSEGEN_VERSION
+#define CLAUSEGEN_VERSION "unknown"
+#endif
+
+CG_PDF_EXPORT const cg_pdf_backend clausegen_pdf_backend = {
+	.abi = CG_PDF_ABI,
+	.size = sizeof(cg_pdf_backend),
+	.layout = CG_PDF_LAYOUT,
+	.version = CLAUSEGEN_VERSION,
+	.render_contract = render_pdf_contract,
+	.words_load = render_pdf_words_load,
+	.guideline = render_pdf_guideline,
+	.words_free = render_pdf_words_free,
+};

@@ -19,7 +19,7 @@
 #include "doc.h"
 #include "export.h"
 #include "out.h"
-#include "render_pdf.h"
+#include "pdfmod.h"
 #include "render.h"
 #include "select.h"
 #include "tmpl.h"
@@ -1125,12 +1125,12 @@ static int guideline_pdf(site_ctx *x, const char *dir, cg_err *err)
 	size_t len = 0;
 	int ok = 0;
 
-	if ((w = render_pdf_words_load(path, err)) == NULL)
+	if ((w = pdfmod_words_load(path, err)) == NULL)
 		goto out;
-	ok = render_pdf_guideline(x->s, w, x->build_date, x->o->warn, &data, &len, err) &&
+	ok = pdfmod_guideline(x->s, w, x->build_date, x->o->warn, &data, &len, err) &&
 	     out_write_file(dir, "guideline.pdf", data, len, err);
 out:
-	render_pdf_words_free(w);
+	pdfmod_words_free(w);
 	g_free(data);
 	g_free(path);
 	return ok;

@@ -47,7 +47,9 @@ if command -v gcovr >/dev/null 2>&1; then
 	fi
 else
 	echo "== branch coverage of src/ (gcov)"
-	for gcda in "$build"/CMakeFiles/clausegen_core.dir/src/*.gcda; do
+	# The PDF back-end's objects are their own target (the module's).
+	for gcda in "$build"/CMakeFiles/clausegen_core.dir/src/*.gcda \
+		"$build"/CMakeFiles/clausegen_pdf_objs.dir/src/*.gcda; do
 		gcov -b -n -o "$(dirname "$gcda")" "src/$(basename "$gcda" .c.gcda).c" 2>/dev/null |
 			awk '/^File/ {f=$2} /^Taken at least once/ {print f, $0}'
 	done

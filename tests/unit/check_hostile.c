@@ -7,9 +7,11 @@
  * time and memory, and without a partial or stray file.
  *
  * Big inputs are generated here, not committed. Tests that need a real
- * process (memory use, signals) run the built binary, CLAUSEGEN_BIN. */
+ * process (memory use, signals, the PDF module it loads) run the built
+ * binary, CLAUSEGEN_BIN. */
 #define _GNU_SOURCE
 #include <check.h>
+#include <elf.h>
 #include <errno.h>
 #include <fcntl.h>
 #include <glib.h>
@@ -1306,6 +1308,231 @@ START_TEST(cleanup_handlers_respect_ignored_signals)
 }
 END_TEST
 
+/* ---- the PDF back-end, a module the program loads (pdfmod.h) ---- */
+
+/* Symbols that instrumented builds add to every module, not ours:
+ * AddressSanitizer's ODR indicator of each global, and what libgcov
+ * exports for its copies in several objects to find each other
+ * (tests/coverage.sh). */
+static int instrumentation(const char *name)
+{
+#if defined(CLAUSEGEN_COVERAGE)
+	if (g_str_has_prefix(name, "__gcov_") || strcmp(name, "mangle_path") == 0)
+		return 1;
+#endif
+	return g_str_has_prefix(name, "__odr_asan");
+}
+
+/* The names a table of the ELF file `data` lists: the DT_NEEDED entries of
+ * its dynamic section (`needed`), or the global symbols its .dynsym defines.
+ * Read here rather than through readelf, so that a missing tool cannot turn
+ * the check into a pass. */
+static GPtrArray *elf_names(const char *data, size_t len, int needed)
+{
+	const Elf64_Ehdr *eh = (const Elf64_Ehdr *)data;
+	const Elf64_Shdr *sh;
+	GPtrArray *names = g_ptr_array_new_with_free_func(g_free);
+	size_t i, j;
+
+	ck_assert(len >= sizeof *eh && memcmp(eh->e_ident, ELFMAG, SELFMAG) == 0);
+	ck_assert_msg(eh->e_ident[EI_CLASS] == ELFCLASS64, "not a 64-bit ELF file");
+	ck_assert(eh->e_shentsize == sizeof *sh && eh->e_shoff + eh->e_shnum * sizeof *sh <= len);
+	sh = (const Elf64_Shdr *)(data + eh->e_shoff);
+	for (i = 0; i < eh->e_shnum; i++) {
+		const Elf64_Shdr *s = &sh[i], *str;
+		if (s->sh_type != (needed ? SHT_DYNAMIC : SHT_DYNSYM))
+			continue;
+		ck_assert(s->sh_link < eh->e_shnum && s->sh_offset + s->sh_size <= len);
+		str = &sh[s->sh_link];
+		ck_assert(str->sh_offset + str->sh_size <= len);
+		if (needed) {
+			const Elf64_Dyn *d = (const Elf64_Dyn *)(data + s->sh_offset);
+			for (j = 0; j < s->sh_size / sizeof *d && d[j].d_tag != DT_NULL; j++)
+				if (d[j].d_tag == DT_NEEDED) {
+					ck_assert(d[j].d_un.d_val < str->sh_size);
+					g_ptr_array_add(names, g_strndup(data + str->sh_offset + d[j].d_un.d_val,
+					                                 str->sh_size - d[j].d_un.d_val));
+				}
+		} else {
+			const Elf64_Sym *y = (const Elf64_Sym *)(data + s->sh_offset);
+			for (j = 1; j < s->sh_size / sizeof *y; j++) {
+				int bind = ELF64_ST_BIND(y[j].st_info);
+				if (y[j].st_shndx == SHN_UNDEF || (bind != STB_GLOBAL && bind != STB_WEAK))
+					continue;
+				ck_assert(y[j].st_name < str->sh_size);
+				if (instrumentation(data + str->sh_offset + y[j].st_name))
+					continue;
+				g_ptr_array_add(names, g_strndup(data + str->sh_offset + y[j].st_name,
+				                                 str->sh_size - y[j].st_name));
+			}
+		}
+	}
+	return names;
+}
+
+static GPtrArray *elf_file_names(const char *path, int needed)
+{
+	gchar *data;
+	gsize len;
+	GPtrArray *names;
+
+	ck_assert_msg(g_file_get_contents(path, &data, &len, NULL), "cannot read %s", path);
+	names = elf_names(data, len, needed);
+	g_free(data);
+	return names;
+}
+
+/* Which of the libraries the PDF back-end brings `names` lists, or NULL. */
+static const char *drawing_library(const GPtrArray *names)
+{
+	static const char *const libs[] = { "libcairo", "libpango", "libfontconfig",
+		                            "libfreetype", "libharfbuzz", "libpixman",
+		                            "libpng", "libX11", "libxcb", NULL };
+	guint i;
+	int k;
+
+	for (i = 0; i < names->len; i++)
+		for (k = 0; libs[k] != NULL; k++)
+			if (g_str_has_prefix(g_ptr_array_index(names, i), libs[k]))
+				return g_ptr_array_index(names, i);
+	return NULL;
+}
+
+static char *module_path(void)
+{
+	char *dir = g_path_get_dirname(CLAUSEGEN_BIN);
+	char *p = g_build_filename(dir, "clausegen-pdf.so", NULL);
+
+	g_free(dir);
+	return p;
+}
+
+/* Start-up time: the program needs none of cairo, pango and fontconfig
+ * (some 35 libraries to map); the module has them, and exports one table. */
+START_TEST(program_does_not_link_the_pdf_libraries)
+{
+	char *mod = module_path();
+	GPtrArray *prog = elf_file_names(CLAUSEGEN_BIN, 1);
+	GPtrArray *pdf = elf_file_names(mod, 1);
+	GPtrArray *exports = elf_file_names(mod, 0);
+	const char *lib = drawing_library(prog);
+	guint i;
+	int libc = 0;
+
+	for (i = 0; i < prog->len; i++)
+		libc |= g_str_has_prefix(g_ptr_array_index(prog, i), "libc.so");
+	ck_assert_msg(libc, "no NEEDED libc.so in %s: the ELF reader is broken", CLAUSEGEN_BIN);
+	ck_assert_msg(lib == NULL, "%s needs %s", CLAUSEGEN_BIN, lib);
+	/* The module does: the same reader finds them there. */
+	ck_assert_msg(drawing_library(pdf) != NULL, "%s needs no cairo or pango", mod);
+	ck_assert_int_eq(exports->len, 1);
+	ck_assert_str_eq(g_ptr_array_index(exports, 0), "clausegen_pdf_backend");
+	g_ptr_array_free(prog, TRUE);
+	g_ptr_array_free(pdf, TRUE);
+	g_ptr_array_free(exports, TRUE);
+	g_free(mod);
+}
+END_TEST
+
+/* Runs `build ARGS` (NULL-terminated, without the output and the contract)
+ * as a process with CLAUSEGEN_PDF_MODULE=`module` (none when NULL); returns
+ * the exit status and the log's text in *text (g_free). */
+static int build_with_module(const char *module, const char *const *args, char **text)
+{
+	const char *argv[16];
+	const char *env[] = { NULL, NULL };
+	char *log = g_build_filename(tmp, "log", NULL);
+	char *var = module ? g_strdup_printf("CLAUSEGEN_PDF_MODULE=%s", module) : NULL;
+	child_result res;
+	int n = 0;
+
+	argv[n++] = "build";
+	argv[n++] = "--specs";
+	argv[n++] = specs;
+	argv[n++] = "--lua";
+	argv[n++] = lua;
+	argv[n++] = "-o";
+	argv[n++] = out;
+	while (*args != NULL && n < 14)
+		argv[n++] = *args++;
+	argv[n++] = contract;
+	argv[n] = NULL;
+	env[0] = var;
+	res = spawn(argv, env, 0, 0, log);
+	*text = read_log(log);
+	g_free(var);
+	g_free(log);
+	return res.status;
+}
+
+/* A PDF module that cannot be loaded: the build stops with exit 3 and a
+ * message naming the module and why, writing nothing; a build that draws
+ * no PDF does not need it. */
+START_TEST(pdf_module_that_cannot_be_loaded)
+{
+	static const char *const none[] = { NULL }, *const html[] = { "--formats", "html", NULL };
+	char *missing = g_build_filename(tmp, "nowhere", "clausegen-pdf.so", NULL);
+	char *text_file = g_build_filename(tmp, "not-a-module.so", NULL);
+	char *dir = g_build_filename(out, "nisc-asp-yoyaku", NULL), *p, *text;
+	struct {
+		const char *module, *why;
+	} cases[] = {
+		{ missing, ": no such file" },
+		{ text_file, "" },
+		{ CLAUSEGEN_TEST_MODULE_NO_TABLE, " is not a clausegen PDF module (it has no "
+		                                  "clausegen_pdf_backend)" },
+		{ CLAUSEGEN_TEST_MODULE_OTHER_ABI, " was built for another clausegen (module ABI" },
+		{ CLAUSEGEN_TEST_MODULE_OTHER_VERSION, " was built for another clausegen (version "
+		                                       "0.0.0-other" },
+	};
+	size_t i;
+
+	write_file(text_file, "not a module\n", 13);
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char *want = g_strdup_printf("clausegen: error: cannot load the PDF back-end that "
+		                             "CLAUSEGEN_PDF_MODULE names: %s%s",
+		                             cases[i].module, cases[i].why);
+		int st = build_with_module(cases[i].module, none, &text);
+		ck_assert_msg(st == 3 && strstr(text, want) != NULL, "%s: exit %d: %s", cases[i].module,
+		              st, text);
+		ck_assert_msg(tu_count_entries(out) <= 0, "%s: output written", cases[i].module);
+		g_free(text);
+		g_free(want);
+	}
+	/* HTML alone loads no module. */
+	ck_assert_int_eq(build_with_module(missing, html, &text), 0);
+	g_free(text);
+	p = g_build_filename(dir, "spec.html", NULL);
+	ck_assert_msg(g_file_test(p, G_FILE_TEST_IS_REGULAR), "no %s", p);
+	g_free(p);
+	p = g_build_filename(dir, "spec.pdf", NULL);
+	ck_assert(!g_file_test(p, G_FILE_TEST_EXISTS));
+	g_free(p);
+	g_free(dir);
+	g_free(text_file);
+	g_free(missing);
+}
+END_TEST
+
+/* The PDFs of a build, drawn by the module beside the program (the program
+ * itself cannot draw them: see program_does_not_link_the_pdf_libraries). */
+START_TEST(pdf_through_the_module)
+{
+	static const char *const pdf[] = { "--formats", "pdf", NULL };
+	char *p = g_build_filename(out, "nisc-asp-yoyaku", "spec.pdf", NULL), *text;
+	gchar *data = NULL;
+	gsize len = 0;
+	int st = build_with_module(NULL, pdf, &text);
+
+	ck_assert_msg(st == 0, "exit %d: %s", st, text);
+	ck_assert_msg(g_file_get_contents(p, &data, &len, NULL), "no %s", p);
+	ck_assert(len > 1000 && memcmp(data, "%PDF-", 5) == 0);
+	g_free(data);
+	g_free(text);
+	g_free(p);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("hostile");
@@ -1347,6 +1574,9 @@ static Suite *suite(void)
 	tcase_add_test(tp, sigint_with_workers_keeps_previous_outputs);
 	tcase_add_test(tp, sigterm_to_the_parent_alone_stops_its_workers);
 	tcase_add_test(tp, script_default_limits_in_a_process);
+	tcase_add_test(tp, program_does_not_link_the_pdf_libraries);
+	tcase_add_test(tp, pdf_module_that_cannot_be_loaded);
+	tcase_add_test(tp, pdf_through_the_module);
 	suite_add_tcase(s, tp);
 	return s;
 }
