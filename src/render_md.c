@@ -22,10 +22,19 @@ static const struct {
  * characters CommonMark would read as markup. */
 static void md_inline(GString *out, const char *s)
 {
-	for (; *s; s++) {
-		if (strchr("\\`*_[]<>#|!&", *s) != NULL)
+	for (;;) {
+		size_t n = strcspn(s, "\\`*_[]<>#|!&\n");
+		g_string_append_len(out, s, (gssize)n);
+		s += n;
+		if (*s == '\0')
+			return;
+		if (*s == '\n') {
+			g_string_append_c(out, ' ');
+		} else {
 			g_string_append_c(out, '\\');
-		g_string_append_c(out, *s == '\n' ? ' ' : *s);
+			g_string_append_c(out, *s);
+		}
+		s++;
 	}
 }
 
