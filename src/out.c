@@ -126,18 +126,18 @@ static void block_signals(sigset_t *old)
 	sigprocmask(SIG_BLOCK, &set, old);
 }
 
+/* Records a path the signal handler must remove; the caller has blocked
+ * the cleanup signals since before the path was created, so that no
+ * signal can fall between its creation and this record and leave it
+ * behind. */
 static void track(const char *path, int is_dir)
 {
-	sigset_t old;
-
-	block_signals(&old);
 	if (ninflight < OUT_MAX_INFLIGHT) {
 		inflight[ninflight].path = strdup(path);
 		inflight[ninflight].is_dir = is_dir;
 		if (inflight[ninflight].path != NULL)
 			ninflight++;
 	}
-	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
 static void untrack(const char *path)
@@ -327,6 +327,7 @@ char *out_stage_dir(const char *final_dir, cg_err *err)
 	char *parent = g_path_get_dirname(final_dir);
 	char *base = g_path_get_basename(final_dir);
 	char *tmpl = NULL;
+	sigset_t old;
 
 	/* final_dir is output/<id> with a checked id; never stage anything
 	 * that would not be one entry of the output directory. */
@@ -340,14 +341,18 @@ char *out_stage_dir(const char *final_dir, cg_err *err)
 	    !check_not_link(final_dir, "the output", err))
 		goto out;
 	tmpl = g_strdup_printf("%s/.%s.tmp-XXXXXX", parent, base);
+	block_signals(&old);
 	if (injected("stage") || mkdtemp(tmpl) == NULL) {
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
 		cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot create a staging directory: %s",
-		           strerror(errno));
+		           strerror(e));
 		g_free(tmpl);
 		tmpl = NULL;
 		goto out;
 	}
 	track(tmpl, 1);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
 	g_free(parent);
 	g_free(base);
@@ -375,13 +380,18 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, name);
 	int fd = -1, ok = 0, tracked = 0;
 	size_t done = 0;
+	sigset_t old;
 
+	block_signals(&old);
 	fd = injected("create") ? -1 : mkstemp(tmp);
 	if (fd < 0) {
-		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot create: %s", strerror(errno));
+		int e = errno;
+		sigprocmask(SIG_SETMASK, &old, NULL);
+		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot create: %s", strerror(e));
 		goto out;
 	}
 	track(tmp, 0);
+	sigprocmask(SIG_SETMASK, &old, NULL);
 	tracked = 1;
 	while (done < len) {
 		ssize_t w = injected("write") ? -1 : write(fd, data + done, len - done);
