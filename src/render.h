@@ -4,6 +4,8 @@
 #ifndef CG_RENDER_H
 #define CG_RENDER_H
 
+#include <glib.h>
+
 #include "doc.h"
 #include "select.h"
 
@@ -24,6 +26,8 @@ char *render_md_selection(const sel_result *r);
 
 /* HTML escaping of text (& < > " '). Caller frees. */
 char *render_html_escape(const char *s);
+/* The same, appended to `o`. */
+void render_html_escape_append(GString *o, const char *s);
 
 typedef struct cmark_node cmark_node;
 

@@ -9,9 +9,9 @@
 #include "render.h"
 #include "tmpl.h"
 
-/* Appends `s` escaped; runs without a special character are copied whole
- * (most of a Japanese text). */
-static void escape_into(GString *o, const char *s)
+/* Runs without a special character are copied whole (most of a Japanese
+ * text). */
+void render_html_escape_append(GString *o, const char *s)
 {
 	for (;;) {
 		size_t n = strcspn(s, "&<>\"'");
@@ -33,7 +33,7 @@ char *render_html_escape(const char *s)
 {
 	GString *o = g_string_sized_new(strlen(s) + 8);
 
-	escape_into(o, s);
+	render_html_escape_append(o, s);
 	return g_string_free(o, FALSE);
 }
 
@@ -102,11 +102,6 @@ static int is_image(cmark_node *n)
 	return cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 }
 
-static void esc(GString *o, const char *s)
-{
-	escape_into(o, s);
-}
-
 typedef struct {
 	GString *o;
 	const lb_labels *lb;
@@ -125,24 +120,24 @@ static void html_node(const doc_node *n, int enter, void *ud)
 			return;
 		}
 		g_string_append_printf(o, "<section class=\"sec depth-%d\" id=\"sec-", n->depth);
-		esc(o, n->section->id);
+		render_html_escape_append(o, n->section->id);
 		g_string_append_printf(o, "\">\n<h%d><span class=\"num\">", h);
-		esc(o, n->label);
+		render_html_escape_append(o, n->label);
 		g_string_append(o, "</span>");
-		esc(o, n->title);
+		render_html_escape_append(o, n->title);
 		g_string_append_printf(o, "</h%d>\n", h);
 		return;
 	}
 	if (enter) {
 		const char *mark = labels_marker(c->lb, n, c->kind);
 		g_string_append_printf(o, "<div class=\"clause depth-%d\" id=\"", n->depth);
-		esc(o, n->clause->id);
+		render_html_escape_append(o, n->clause->id);
 		g_string_append(o, "\">\n<span class=\"num\">");
-		esc(o, n->label);
+		render_html_escape_append(o, n->label);
 		g_string_append(o, "</span>\n<div class=\"text\">\n");
 		if (n->title) {
 			g_string_append(o, "<p class=\"title\">");
-			esc(o, n->title);
+			render_html_escape_append(o, n->title);
 			g_string_append(o, "</p>\n");
 		}
 		if (n->body_html == NULL)
@@ -150,7 +145,7 @@ static void html_node(const doc_node *n, int enter, void *ud)
 		g_string_append(o, n->body_html);
 		if (mark[0]) {
 			g_string_append(o, "<p class=\"mark\">");
-			esc(o, mark);
+			render_html_escape_append(o, mark);
 			g_string_append(o, "</p>\n");
 		}
 		g_string_append(o, "</div>\n</div>\n");
@@ -172,7 +167,7 @@ static void html_rows(GString *o, const ynode *cols, const ynode *rows, int leve
 			const ynode *v = id ? yn_get(r, id->str) : NULL;
 			g_string_append(o, "<td>");
 			if (v && v->type == YN_SCALAR)
-				esc(o, v->str);
+				render_html_escape_append(o, v->str);
 			g_string_append(o, "</td>");
 		}
 		g_string_append(o, "</tr>\n");
@@ -192,9 +187,9 @@ static void html_appendices(GString *o, const doc_model *m)
 		const ynode *rows = yn_get(a->meta, "rows");
 		char *body = render_md_html(a->body, is_image);
 		g_string_append(o, "<section class=\"appendix\" id=\"app-");
-		esc(o, a->id);
+		render_html_escape_append(o, a->id);
 		g_string_append(o, "\">\n<h2>");
-		esc(o, a->title);
+		render_html_escape_append(o, a->title);
 		g_string_append(o, "</h2>\n");
 		g_string_append(o, body);
 		free(body);
@@ -204,7 +199,7 @@ static void html_appendices(GString *o, const doc_model *m)
 				const ynode *name = yn_get(cols->items[j], "name");
 				g_string_append(o, "<th>");
 				if (name && name->type == YN_SCALAR)
-					esc(o, name->str);
+					render_html_escape_append(o, name->str);
 				g_string_append(o, "</th>");
 			}
 			g_string_append(o, "</tr></thead>\n");

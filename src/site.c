@@ -109,10 +109,7 @@ static int load_words(site_ctx *x, const char *dir, cg_err *err)
 
 static void esc(GString *o, const char *s)
 {
-	char *e = render_html_escape(s ? s : "");
-
-	g_string_append(o, e);
-	g_free(e);
+	render_html_escape_append(o, s ? s : "");
 }
 
 /* Appends wording `key` escaped, with its "{}" replaced by `arg`
