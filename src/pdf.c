@@ -1411,6 +1411,13 @@ static void draw_ops(cairo_t *cr, const page *p, int gather)
 	}
 }
 
+char *pdf_orderer_line(const char *orderer, const char *department)
+{
+	if (orderer && department)
+		return g_strdup_printf("%s %s", orderer, department);
+	return g_strdup(orderer ? orderer : department ? department : "");
+}
+
 char *pdf_date(const char *fallback, const char *today)
 {
 	char *sde = util_sde_date();

@@ -207,6 +207,11 @@ typedef struct cmark_node cmark_node;
  * PDF Markdown walkers (pdf_md_plain, render_pdf.c) join through here. */
 void pdf_join_soft_break(GString *buf, cmark_node *brk);
 
+/* "発注者 担当部署" for the PDF's author and the checklists' 発注者 cell:
+ * both when given, else whichever is (a department alone used to give an
+ * empty author). Returns a new string, "" for neither. */
+char *pdf_orderer_line(const char *orderer, const char *department);
+
 /* The fixed creation date: SOURCE_DATE_EPOCH's day when set, else `fallback`
  * (a contract's date) when given, else `today`. Returns a new string. */
 char *pdf_date(const char *fallback, const char *today);

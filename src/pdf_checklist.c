@@ -230,22 +230,12 @@ static void chrome(pdf_doc *d, cairo_t *cr, int pg, int npages, void *ud)
 		pdf_draw_text(d, cr, PDF_GOTHIC, 8, u->title, w - m, m - 16, PANGO_ALIGN_RIGHT);
 }
 
-/* "発注者 担当部署", or whichever of the two the contract has. With a
- * department but no orderer the author (PDF metadata) used to be empty and
- * the block's 発注者 cell opened with a space. */
-static char *orderer_of(const ct_contract *ct)
-{
-	if (ct->orderer && ct->department)
-		return g_strdup_printf("%s %s", ct->orderer, ct->department);
-	return g_strdup(ct->orderer ? ct->orderer : ct->department ? ct->department : "");
-}
-
 /* The contract's block: label cells shaded, values beside them. */
 static void contract_block(pdf_doc *d, const pdf_cl_words *w, const ct_contract *ct)
 {
 	const char *keys[] = { "header.contract", "header.number", "header.vendor",
 		               "header.orderer" };
-	char *orderer = orderer_of(ct);
+	char *orderer = pdf_orderer_line(ct->orderer, ct->department);
 	const char *vals[] = { ct->title, ct->number, ct->vendor, orderer };
 	double lw = 28 * PDF_MM, x = pdf_left(d), pad = 3;
 	double y = pdf_y(d);
@@ -347,7 +337,7 @@ int pdf_checklist_render(pdf_env *env, const doc_model *m, const pdf_cl_words *w
 	/* Made only now: created before the check above, it leaked for an
 	 * unknown checklist (valgrind in CI). */
 	tops = g_ptr_array_new();
-	author = orderer_of(ct);
+	author = pdf_orderer_line(ct->orderer, ct->department);
 	creator = g_strdup_printf("clausegen %s", CLAUSEGEN_VERSION);
 	subject = ct->number ? g_strdup_printf("%s（%s）", ct->title, ct->number) : g_strdup(ct->title);
 	meta.title = k->title;

@@ -583,12 +583,7 @@ int render_pdf_doc(pdf_env *env, const doc_model *m, doc_kind k, const render_pd
 	/* The date printed and the date in the metadata are the same fixed
 	 * one, so that rebuilding gives the same bytes. */
 	g_hash_table_insert(f, (char *)"build.date", g_strdup(date));
-	/* 発注者 and 担当部署, or the one the contract has (a department alone
-	 * used to give an empty author). */
-	author = ct->department && ct->orderer ? g_strdup_printf("%s %s", ct->orderer, ct->department)
-	                                       : g_strdup(ct->orderer      ? ct->orderer
-	                                                  : ct->department ? ct->department
-	                                                                   : "");
+	author = pdf_orderer_line(ct->orderer, ct->department);
 	creator = g_strdup_printf("clausegen %s", CLAUSEGEN_VERSION);
 	meta.title = dw->title;
 	meta.author = author;
