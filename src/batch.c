@@ -13,6 +13,7 @@
 #include <unistd.h>
 
 #include "out.h"
+#include "util.h"
 
 /* One finished job on a worker's pipe: this header, then the log and the
  * error text. Each worker has its own pipe, so records never interleave. */
@@ -29,23 +30,6 @@ static void result_clear(batch_result *r)
 	g_free(r->log);
 	g_free(r->error);
 	memset(r, 0, sizeof *r);
-}
-
-static int write_all(int fd, const void *buf, size_t len)
-{
-	const char *p = buf;
-
-	while (len > 0) {
-		ssize_t w = write(fd, p, len);
-		if (w < 0) {
-			if (errno == EINTR)
-				continue;
-			return 0;
-		}
-		p += w;
-		len -= (size_t)w;
-	}
-	return 1;
 }
 
 #ifdef CLAUSEGEN_COVERAGE
@@ -79,8 +63,9 @@ static void worker(size_t n, size_t *next, int fd, batch_job_fn job, void *ud)
 		h.skipped = res.skipped;
 		h.loglen = res.log ? (uint32_t)strlen(res.log) : 0;
 		h.errlen = res.error ? (uint32_t)strlen(res.error) : 0;
-		if (!write_all(fd, &h, sizeof h) || !write_all(fd, res.log ? res.log : "", h.loglen) ||
-		    !write_all(fd, res.error ? res.error : "", h.errlen))
+		if (!util_write_all(fd, &h, sizeof h) ||
+		    !util_write_all(fd, res.log ? res.log : "", h.loglen) ||
+		    !util_write_all(fd, res.error ? res.error : "", h.errlen))
 			worker_exit(3);
 		result_clear(&res);
 	}

@@ -27,6 +27,7 @@
 #include <time.h>
 #include <unistd.h>
 
+#include "util.h"
 #include "ynode.h"
 
 #ifndef CLAUSEGEN_VERSION
@@ -236,20 +237,6 @@ static char *image_name(const char *cdir, const char *canon)
 	return path;
 }
 
-char *spcache_image_path(const char *dir)
-{
-	char *cdir = cache_dir(), *canon, *path = NULL;
-
-	if (cdir == NULL)
-		return NULL;
-	canon = realpath(dir, NULL);
-	if (canon != NULL)
-		path = image_name(cdir, canon);
-	free(canon);
-	g_free(cdir);
-	return path;
-}
-
 static gint64 now_ns(void)
 {
 	struct timespec ts;
@@ -279,6 +266,15 @@ spcache *spcache_new(const char *dir)
 	sc->start = now_ns();
 	sc->inputs = g_array_new(FALSE, TRUE, sizeof(input));
 	return sc;
+}
+
+char *spcache_image_path(const char *dir)
+{
+	spcache *sc = spcache_new(dir);
+	char *path = sc != NULL ? g_strdup(sc->image) : NULL;
+
+	spcache_free(sc);
+	return path;
 }
 
 void spcache_free(spcache *sc)
@@ -585,20 +581,6 @@ static int racy(const spcache *sc)
 	return 0;
 }
 
-static int write_all(int fd, const char *p, size_t n)
-{
-	while (n > 0) {
-		ssize_t k = write(fd, p, n);
-		if (k < 0 && errno == EINTR)
-			continue;
-		if (k <= 0)
-			return 0;
-		p += k;
-		n -= (size_t)k;
-	}
-	return 1;
-}
-
 void spcache_save(spcache *sc, const sp_source *s)
 {
 	wr w;
@@ -644,7 +626,7 @@ void spcache_save(spcache *sc, const sp_source *s)
 	fd = g_mkstemp(tmp);
 	if (fd < 0)
 		goto out;
-	if (!write_all(fd, w.b->str, w.b->len) || close(fd) != 0) {
+	if (!util_write_all(fd, w.b->str, w.b->len) || close(fd) != 0) {
 		fd = -1;
 		g_unlink(tmp);
 		goto out;

@@ -6,6 +6,7 @@
 #include <string.h>
 #include <time.h>
 #include <sys/stat.h>
+#include <unistd.h>
 
 /* Line and column (1-based, in code points) of byte offset `off`. */
 static void pos_of(const char *buf, size_t off, int *line, int *col)
@@ -202,6 +203,22 @@ int util_utf8_cols(const char *s, size_t nbytes)
 		if (((unsigned char)s[i] & 0xC0) != 0x80)
 			cols++;
 	return cols;
+}
+
+int util_write_all(int fd, const void *buf, size_t len)
+{
+	const char *p = buf;
+
+	while (len > 0) {
+		ssize_t k = write(fd, p, len);
+		if (k < 0 && errno == EINTR)
+			continue;
+		if (k <= 0)
+			return 0;
+		p += k;
+		len -= (size_t)k;
+	}
+	return 1;
 }
 
 int util_is_dir(const char *path)

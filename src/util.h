@@ -47,6 +47,10 @@ char **util_list_dir(const char *dir, const char *suffix, util_list_kind kind);
  * this date instead of the day of the build. g_free. */
 char *util_sde_date(void);
 
+/* Writes all `len` bytes of `buf` to `fd`, again after EINTR and short
+ * writes; 0 on an error or a write that writes nothing. */
+int util_write_all(int fd, const void *buf, size_t len);
+
 /* True when the path names an existing directory / regular file. */
 int util_is_dir(const char *path);
 int util_is_file(const char *path);
