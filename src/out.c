@@ -140,6 +140,30 @@ static void track(const char *path, int is_dir)
 	}
 }
 
+/* Creates the temporary `tmpl` (mkdtemp for a directory, else mkstemp;
+ * `fault` names it for the injected failures) and records it, with the
+ * cleanup signals held from before the creation to the record. Returns
+ * the file's descriptor (0 for a directory), or -1 with errno set. */
+static int create_tracked(char *tmpl, int is_dir, const char *fault)
+{
+	sigset_t old;
+	int fd, e;
+
+	block_signals(&old);
+	if (injected(fault))
+		fd = -1;
+	else if (is_dir)
+		fd = mkdtemp(tmpl) != NULL ? 0 : -1;
+	else
+		fd = mkstemp(tmpl);
+	e = errno;
+	if (fd >= 0)
+		track(tmpl, is_dir);
+	sigprocmask(SIG_SETMASK, &old, NULL);
+	errno = e;
+	return fd;
+}
+
 static void untrack(const char *path)
 {
 	sigset_t old;
@@ -327,7 +351,6 @@ char *out_stage_dir(const char *final_dir, cg_err *err)
 	char *parent = g_path_get_dirname(final_dir);
 	char *base = g_path_get_basename(final_dir);
 	char *tmpl = NULL;
-	sigset_t old;
 
 	/* final_dir is output/<id> with a checked id; never stage anything
 	 * that would not be one entry of the output directory. */
@@ -341,18 +364,12 @@ char *out_stage_dir(const char *final_dir, cg_err *err)
 	    !check_not_link(final_dir, "the output", err))
 		goto out;
 	tmpl = g_strdup_printf("%s/.%s.tmp-XXXXXX", parent, base);
-	block_signals(&old);
-	if (injected("stage") || mkdtemp(tmpl) == NULL) {
-		int e = errno;
-		sigprocmask(SIG_SETMASK, &old, NULL);
+	if (create_tracked(tmpl, 1, "stage") < 0) {
 		cg_err_set(err, CG_ESYS, final_dir, 0, 0, "cannot create a staging directory: %s",
-		           strerror(e));
+		           strerror(errno));
 		g_free(tmpl);
 		tmpl = NULL;
-		goto out;
 	}
-	track(tmpl, 1);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 out:
 	g_free(parent);
 	g_free(base);
@@ -380,18 +397,12 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, name);
 	int fd = -1, ok = 0, tracked = 0;
 	size_t done = 0;
-	sigset_t old;
 
-	block_signals(&old);
-	fd = injected("create") ? -1 : mkstemp(tmp);
+	fd = create_tracked(tmp, 0, "create");
 	if (fd < 0) {
-		int e = errno;
-		sigprocmask(SIG_SETMASK, &old, NULL);
-		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot create: %s", strerror(e));
+		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
-	track(tmp, 0);
-	sigprocmask(SIG_SETMASK, &old, NULL);
 	tracked = 1;
 	while (done < len) {
 		ssize_t w = injected("write") ? -1 : write(fd, data + done, len - done);
