@@ -388,8 +388,9 @@ sb_sandbox *sb_new(const sb_limits *lim, cg_err *err)
 		sb_free(sb);
 		return NULL;
 	}
-	/* Generational collection: the host builds a view of every clause, the
-	 * script reads it once and drops it, so nearly everything dies young;
+	/* Generational collection: the script reads each clause's view (and
+	 * the proxies it hands out) once and drops it, so nearly everything
+	 * dies young;
 	 * the incremental collector would retraverse the long-lived source and
 	 * contract views on every cycle. */
 	lua_gc(sb->L, LUA_GCGEN, 0, 0);

@@ -138,9 +138,9 @@ static void push_contract(lua_State *L, const ct_contract *c)
 	sb_readonly(L);
 }
 
-/* Views that many clauses share, built once per run: one per section (at
- * index section + 1 of a list) and the empty list. A clause's view is
- * built for every clause, so what is the same for many of them is not. */
+/* The views of the sections, built once per run (at index section + 1 of a
+ * list): every clause view of the section returns the same one
+ * (selview.c). */
 static void push_sections(lua_State *L, const sp_source *s)
 {
 	size_t i;
