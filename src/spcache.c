@@ -73,6 +73,7 @@ struct spcache {
 	char *canon;     /* realpath of dir: the key */
 	char *cache_dir;
 	char *image;
+	char *kind;      /* NULL: the image of a source; else of a value (spcache_new_value) */
 	gint64 start;    /* CLOCK_REALTIME in ns when the load began */
 	GArray *inputs;  /* of input, in the loader's order */
 };
@@ -226,14 +227,18 @@ static char *cache_dir(void)
 	return NULL;
 }
 
-static char *image_name(const char *cdir, const char *canon)
+/* A source's image is named by its directory, a value's by the directory
+ * and the value's kind, so that the two never take each other's place. */
+static char *image_name(const char *cdir, const char *canon, const char *kind)
 {
-	char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, canon, -1);
+	char *key = kind != NULL ? g_strconcat(canon, "\n", kind, NULL) : g_strdup(canon);
+	char *sum = g_compute_checksum_for_string(G_CHECKSUM_SHA256, key, -1);
 	char *base = g_strconcat(sum, ".img", NULL);
 	char *path = g_build_filename(cdir, base, NULL);
 
 	g_free(base);
 	g_free(sum);
+	g_free(key);
 	return path;
 }
 
@@ -245,7 +250,7 @@ static gint64 now_ns(void)
 	return (gint64)ts.tv_sec * 1000000000 + ts.tv_nsec;
 }
 
-spcache *spcache_new(const char *dir)
+static spcache *cache_new(const char *dir, const char *kind)
 {
 	char *cdir = cache_dir(), *canon;
 	spcache *sc;
@@ -262,10 +267,22 @@ spcache *spcache_new(const char *dir)
 	sc->canon = g_strdup(canon);
 	free(canon);
 	sc->cache_dir = cdir;
-	sc->image = image_name(cdir, sc->canon);
+	sc->kind = g_strdup(kind);
+	sc->image = image_name(cdir, sc->canon, kind);
 	sc->start = now_ns();
 	sc->inputs = g_array_new(FALSE, TRUE, sizeof(input));
 	return sc;
+}
+
+spcache *spcache_new(const char *dir)
+{
+	return cache_new(dir, NULL);
+}
+
+spcache *spcache_new_value(const char *dir, const char *kind)
+{
+	g_return_val_if_fail(kind != NULL && kind[0] != '\0', NULL);
+	return cache_new(dir, kind);
 }
 
 char *spcache_image_path(const char *dir)
@@ -290,6 +307,7 @@ void spcache_free(spcache *sc)
 	g_free(sc->canon);
 	g_free(sc->cache_dir);
 	g_free(sc->image);
+	g_free(sc->kind);
 	g_free(sc);
 }
 
@@ -581,7 +599,9 @@ static int racy(const spcache *sc)
 	return 0;
 }
 
-void spcache_save(spcache *sc, const sp_source *s)
+/* Writes the image: the header, what binds it (version, build, directory,
+ * the inputs), then the source `s` or, for a value's cache, `value`. */
+static void save(spcache *sc, const sp_source *s, const char *value)
 {
 	wr w;
 	header h;
@@ -591,7 +611,7 @@ void spcache_save(spcache *sc, const sp_source *s)
 
 	if (sc == NULL || racy(sc))
 		return;
-	w.b = g_string_sized_new(1 << 16);
+	w.b = g_string_sized_new(s != NULL ? 1 << 16 : 1024);
 	w.ok = 1;
 	header_init(&h);
 	g_string_append_len(w.b, (const char *)&h, sizeof h);
@@ -609,7 +629,12 @@ void spcache_save(spcache *sc, const sp_source *s)
 		put_u64(&w, (guint64)in->mtime);
 		put_u64(&w, (guint64)in->ctime);
 	}
-	put_source(&w, s);
+	if (sc->kind == NULL) {
+		put_source(&w, s);
+	} else {
+		put_str(&w, sc->kind);
+		put_str(&w, value);
+	}
 	if (!w.ok || w.b->len > MAX_IMAGE)
 		goto out;
 	h.len = w.b->len - sizeof h;
@@ -644,6 +669,18 @@ out:
 	}
 	g_free(tmp);
 	g_string_free(w.b, TRUE);
+}
+
+void spcache_save(spcache *sc, const sp_source *s)
+{
+	if (sc != NULL && sc->kind == NULL && s != NULL)
+		save(sc, s, NULL);
+}
+
+void spcache_save_value(spcache *sc, const char *value)
+{
+	if (sc != NULL && sc->kind != NULL && value != NULL)
+		save(sc, NULL, value);
 }
 
 /* ---- reading ---- */
@@ -1154,35 +1191,78 @@ static int same_str(rd *r, const char *want)
 	return v != NULL && n == strlen(want) && memcmp(v, want, n) == 0;
 }
 
-sp_source *spcache_load(spcache *sc)
+/* Reads the image and checks everything that binds it (header, version,
+ * build, directory, every input's stat fields). Returns the image with `r`
+ * at what follows the inputs, or NULL on any miss (g_free). */
+static unsigned char *open_image(spcache *sc, rd *r)
 {
 	unsigned char *img;
 	size_t len = 0;
 	header h, want;
-	rd r;
-	sp_source *s = NULL;
-	int dfd = -1;
-	char *base = NULL;
+	int dfd = -1, ok = 0;
 
-	if (sc == NULL)
-		return NULL;
 	img = read_image(sc->image, &len);
 	if (img == NULL)
-		goto out;
+		return NULL;
 	memcpy(&h, img, sizeof h);
 	header_init(&want);
 	if (memcmp(h.magic, want.magic, sizeof h.magic) != 0 || h.format != want.format ||
 	    h.bom != want.bom || memcmp(h.sizes, want.sizes, sizeof h.sizes) != 0 ||
 	    h.len != len - sizeof h || h.sum != payload_sum(img + sizeof h, len - sizeof h))
 		goto out;
-	r.p = img + sizeof h;
-	r.end = img + len;
-	r.ok = 1;
-	if (!same_str(&r, CLAUSEGEN_VERSION) || !same_str(&r, build_id()) ||
-	    !same_str(&r, sc->canon))
+	r->p = img + sizeof h;
+	r->end = img + len;
+	r->ok = 1;
+	if (!same_str(r, CLAUSEGEN_VERSION) || !same_str(r, build_id()) ||
+	    !same_str(r, sc->canon))
 		goto out;
 	dfd = open(sc->canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (dfd < 0 || !inputs_unchanged(&r, dfd))
+	ok = dfd >= 0 && inputs_unchanged(r, dfd);
+out:
+	if (dfd >= 0)
+		close(dfd);
+	if (!ok) {
+		g_free(img);
+		return NULL;
+	}
+	return img;
+}
+
+char *spcache_load_value(spcache *sc)
+{
+	unsigned char *img;
+	rd r;
+	char *value = NULL;
+
+	if (sc == NULL || sc->kind == NULL)
+		return NULL;
+	img = open_image(sc, &r);
+	if (img != NULL && same_str(&r, sc->kind)) {
+		value = rd_str(&r);
+		if (!r.ok || r.p != r.end) {
+			g_free(value);
+			value = NULL;
+		}
+	}
+	if (value != NULL)
+		counts.hits++;
+	else
+		counts.misses++;
+	g_free(img);
+	return value;
+}
+
+sp_source *spcache_load(spcache *sc)
+{
+	unsigned char *img;
+	rd r;
+	sp_source *s = NULL;
+	char *base = NULL;
+
+	if (sc == NULL || sc->kind != NULL)
+		return NULL;
+	img = open_image(sc, &r);
+	if (img == NULL)
 		goto out;
 	s = get_source(&r, sc->dir);
 	/* One canonical directory can be reached under another name (a
@@ -1198,8 +1278,6 @@ out:
 		counts.hits++;
 	else
 		counts.misses++;
-	if (dfd >= 0)
-		close(dfd);
 	g_free(base);
 	g_free(img);
 	return s;

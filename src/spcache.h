@@ -50,11 +50,29 @@ void spcache_note(spcache *sc, const char *rel, const char *path);
  * image is whole or absent. Any failure is silent. `sc` may be NULL. */
 void spcache_save(spcache *sc, const sp_source *s);
 
+/* ---- values computed from a directory's files ----
+ *
+ * The same cache for a string computed from the files under `dir` (stamp.c:
+ * the SHA-256 of lua/ and templates/): the computing code notes every file
+ * and directory it reads with spcache_note, and the value is valid while
+ * they are unchanged, under the same rules as a source's image. `kind`
+ * names what the value is; each (dir, kind) has an image of its own. */
+
+/* As spcache_new, for the value `kind` (not empty) of `dir`. */
+spcache *spcache_new_value(const char *dir, const char *kind);
+
+/* The saved value (g_free), or NULL on any miss. NULL for a source's cache. */
+char *spcache_load_value(spcache *sc);
+
+/* Saves `value` with the inputs noted, unless one is racy (spcache_save).
+ * Does nothing for a source's cache. */
+void spcache_save_value(spcache *sc, const char *value);
+
 /* ---- for tests ---- */
 
 /* What the cache did in this process. */
 typedef struct {
-	unsigned long hits;   /* sources loaded from an image */
+	unsigned long hits;   /* sources and values loaded from an image */
 	unsigned long misses; /* lookups (cache on) that found no usable image */
 	unsigned long saves;  /* images written */
 } spcache_counts;

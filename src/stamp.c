@@ -6,24 +6,37 @@
 #include <sys/stat.h>
 
 #include "out.h"
+#include "spcache.h"
 #include "util.h"
 
-/* Hidden files are left out (util_list_dir), as editors' swap files are. */
-static void hash_tree(GChecksum *sum, const char *root, const char *dir)
+/* The name of `path` under `root`, without leading slashes ("." for root). */
+static const char *rel_name(const char *root, const char *path)
 {
-	char **paths = util_list_dir(dir, NULL, UTIL_LIST_ANY);
+	const char *rel = path + strlen(root);
+
+	while (*rel == '/')
+		rel++;
+	return *rel != '\0' ? rel : ".";
+}
+
+/* Hidden files are left out (util_list_dir), as editors' swap files are.
+ * Every directory and file is noted with the cache before it is read. */
+static void hash_tree(GChecksum *sum, spcache *sc, const char *root, const char *dir)
+{
+	char **paths;
 	size_t i;
 
+	spcache_note(sc, rel_name(root, dir), dir);
+	paths = util_list_dir(dir, NULL, UTIL_LIST_ANY);
 	for (i = 0; paths[i] != NULL; i++) {
-		const char *rel = paths[i] + strlen(root);
+		const char *rel = rel_name(root, paths[i]);
 		char *buf = NULL;
 		gsize len = 0;
-		while (*rel == '/')
-			rel++;
 		if (util_is_dir(paths[i])) {
-			hash_tree(sum, root, paths[i]);
+			hash_tree(sum, sc, root, paths[i]);
 			continue;
 		}
+		spcache_note(sc, rel, paths[i]);
 		g_checksum_update(sum, (const guchar *)rel, (gssize)strlen(rel) + 1);
 		if (g_file_get_contents(paths[i], &buf, &len, NULL)) {
 			char n[32];
@@ -38,15 +51,31 @@ static void hash_tree(GChecksum *sum, const char *root, const char *dir)
 	g_strfreev(paths);
 }
 
+/* The hash is kept in the source cache (spcache.h) while no file or
+ * directory under `dir` has changed: hashing lua/ and templates/ with
+ * GLib's SHA-256 is some 1.8 million instructions, 6 % of a warm
+ * 300-clause build; checking their stat fields, a few thousand. */
 char *stamp_hash_tree(const char *dir)
 {
-	GChecksum *sum = g_checksum_new(G_CHECKSUM_SHA256);
-	char *hex;
+	GChecksum *sum;
+	spcache *sc = NULL;
+	char *hex = NULL;
+	int is_dir = util_is_dir(dir);
 
-	if (util_is_dir(dir))
-		hash_tree(sum, dir, dir);
-	hex = g_strdup(g_checksum_get_string(sum));
-	g_checksum_free(sum);
+	/* No directory hashes as nothing: not cached, there is nothing to stat. */
+	if (is_dir) {
+		sc = spcache_new_value(dir, "tree-sha256");
+		hex = spcache_load_value(sc);
+	}
+	if (hex == NULL) {
+		sum = g_checksum_new(G_CHECKSUM_SHA256);
+		if (is_dir)
+			hash_tree(sum, sc, dir, dir);
+		hex = g_strdup(g_checksum_get_string(sum));
+		g_checksum_free(sum);
+		spcache_save_value(sc, hex);
+	}
+	spcache_free(sc);
 	return hex;
 }
 

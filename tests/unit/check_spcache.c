@@ -22,6 +22,7 @@
 #include "err.h"
 #include "spcache.h"
 #include "spec.h"
+#include "stamp.h"
 #include "testutil.h"
 
 static char *tmp, *cache, *saved_home, *saved_xdg;
@@ -1101,6 +1102,130 @@ START_TEST(racy_not_saved)
 }
 END_TEST
 
+/* ---- (5) a value computed from a directory: stamp_hash_tree ---- */
+
+/* The tree hash computed with the cache off: what a cached one must equal. */
+static char *tree_hash_uncached(const char *dir)
+{
+	char *h;
+
+	g_setenv("CLAUSEGEN_CACHE_DIR", "off", TRUE);
+	h = stamp_hash_tree(dir);
+	g_setenv("CLAUSEGEN_CACHE_DIR", cache, TRUE);
+	return h;
+}
+
+/* stamp_hash_tree(dir) must give `want`; `hit`, `saved`: what the cache did. */
+static void tree_expect(const char *dir, const char *want, int hit, int saved)
+{
+	spcache_counts before = spcache_counts_get(), after;
+	char *h = stamp_hash_tree(dir);
+
+	after = spcache_counts_get();
+	ck_assert_str_eq(h, want);
+	ck_assert_msg(after.hits - before.hits == (unsigned long)hit, "%s: hit %lu, want %d", dir,
+	              after.hits - before.hits, hit);
+	ck_assert_msg(after.saves - before.saves == (unsigned long)saved, "%s: saved %lu, want %d",
+	              dir, after.saves - before.saves, saved);
+	g_free(h);
+}
+
+/* The only image in the cache directory (g_free). */
+static char *only_image(void)
+{
+	GDir *d = g_dir_open(cache, 0, NULL);
+	const char *name;
+	char *path = NULL;
+	int n = 0;
+
+	ck_assert(d != NULL);
+	while ((name = g_dir_read_name(d)) != NULL)
+		if (g_str_has_suffix(name, ".img")) {
+			g_free(path);
+			path = g_build_filename(cache, name, NULL);
+			n++;
+		}
+	g_dir_close(d);
+	ck_assert_int_eq(n, 1);
+	return path;
+}
+
+/* The hash of templates/ is kept while nothing under it changes; a change
+ * of content, an added, removed or hidden file, a damaged image: each is a
+ * miss that gives the hash of what is there now. */
+START_TEST(tree_hash_cached)
+{
+	char *dir = g_build_filename(tmp, "templates", NULL);
+	char *css = g_build_filename(dir, "site", "site.css", NULL);
+	char *h0, *h1, *h2, *img, *src_img, *extra;
+	gsize len;
+	char *buf;
+	FILE *fp;
+
+	tu_copytree("templates", dir);
+	h0 = tree_hash_uncached(dir);
+	/* Just copied: racy, so computed every time and not saved */
+	tree_expect(dir, h0, 0, 0);
+	tree_expect(dir, h0, 0, 0);
+	spcache_racy_window_set(0);
+	next_tick();
+	tree_expect(dir, h0, 0, 1);
+	tree_expect(dir, h0, 1, 0);
+	img = only_image();
+	/* Not the image a source in the same directory would have */
+	src_img = spcache_image_path(dir);
+	ck_assert_str_ne(img, src_img);
+
+	/* A file in a subdirectory changes in place, size kept (the listing
+	 * does not change): a new hash */
+	buf = slurp(css, &len);
+	buf[0] = buf[0] == '/' ? '*' : '/';
+	next_tick();
+	fp = fopen(css, "r+");
+	ck_assert(fp != NULL && fwrite(buf, 1, 1, fp) == 1 && fclose(fp) == 0);
+	h1 = tree_hash_uncached(dir);
+	ck_assert_str_ne(h1, h0);
+	tree_expect(dir, h1, 0, 1);
+	tree_expect(dir, h1, 1, 0);
+
+	/* A file added, then removed: the hash follows */
+	next_tick();
+	extra = tu_write(dir, "site/extra.html", "<p>x</p>\n");
+	h2 = tree_hash_uncached(dir);
+	ck_assert_str_ne(h2, h1);
+	tree_expect(dir, h2, 0, 1);
+	next_tick();
+	ck_assert_int_eq(g_unlink(extra), 0);
+	tree_expect(dir, h1, 0, 1);
+	tree_expect(dir, h1, 1, 0);
+
+	/* A hidden file is not hashed, but the listing changed: recomputed */
+	next_tick();
+	g_free(tu_write(dir, ".spec.html.swp", "swap"));
+	tree_expect(dir, h1, 0, 1);
+	tree_expect(dir, h1, 1, 0);
+
+	/* A damaged image is a miss, replaced */
+	spit(img, "CGSRCIMG garbage", 16);
+	tree_expect(dir, h1, 0, 1);
+	tree_expect(dir, h1, 1, 0);
+
+	/* Off: computed, nothing read or written */
+	g_setenv("CLAUSEGEN_CACHE_DIR", "off", TRUE);
+	tree_expect(dir, h1, 0, 0);
+
+	g_free(buf);
+	g_free(h0);
+	g_free(h1);
+	g_free(h2);
+	g_free(extra);
+	g_free(img);
+	g_free(src_img);
+	g_free(css);
+	g_free(dir);
+}
+END_TEST
+
 static Suite *spcache_suite(void)
 {
 	Suite *s = suite_create("spcache");
@@ -1132,6 +1257,10 @@ static Suite *spcache_suite(void)
 	tcase_add_test(tc, cache_unwritable);
 	tcase_add_test(tc, cache_location);
 	tcase_add_test(tc, racy_not_saved);
+	suite_add_tcase(s, tc);
+	tc = tcase_create("values");
+	tcase_add_checked_fixture(tc, setup, teardown);
+	tcase_add_test(tc, tree_hash_cached);
 	suite_add_tcase(s, tc);
 	return s;
 }
