@@ -73,34 +73,64 @@ local function list_text(wanted)
   return table.concat(parts, "/")
 end
 
+-- What a run's table verdicts share: every clause of one run is decided for
+-- the same contract and source views, so the table, the words for the
+-- class × category and the reason for each mark are worked out once per
+-- run, not once per clause (weak keys, as in entry_of).
+local contexts = setmetatable({}, {__mode = "k"})
+local function context(contract, source)
+  local of_contract = contexts[contract]
+  if of_contract == nil then
+    of_contract = setmetatable({}, {__mode = "k"})
+    contexts[contract] = of_contract
+  end
+  local ctx = of_contract[source]
+  if ctx ~= nil then return ctx end
+  ctx = {table = source.select_table, verdicts = {}, reasons = {}}
+  of_contract[source] = ctx
+  if ctx.table == nil then return ctx end
+  local tbl = entry_of(source.tables, ctx.table)
+  local where = name_of(source.categories, contract.category)
+  ctx.classes = #source.classes > 0
+  if ctx.classes then
+    where = name_of(source.classes, contract.class) .. " × " .. where
+  end
+  ctx.where = where
+  ctx.no_row = ("表「%s」にこの条項の行がない"):format(tbl.title)
+  ctx.no_column = ("表「%s」に%sの列がない"):format(tbl.title, where)
+  ctx.prefix = ""
+  if #source.tables > 1 then ctx.prefix = ("表「%s」の"):format(tbl.title) end
+  return ctx
+end
+
 -- The verdict the source itself gives: the mark in the table, or the
 -- clause's fixed verdict for a source without tables.
 function M.table_verdict(clause, contract, source)
-  if source.select_table == nil then
+  local ctx = context(contract, source)
+  if ctx.table == nil then
     if clause.verdict ~= nil then
       return clause.verdict, ("条項の定めにより%s"):format(M.labels[clause.verdict])
     end
     return source.default_verdict,
       ("基準の既定により%s"):format(M.labels[source.default_verdict])
   end
-  local tbl = entry_of(source.tables, source.select_table)
-  local rows = clause.marks[source.select_table]
+  local rows = clause.marks[ctx.table]
   if rows == nil then
-    return "not-applicable", ("表「%s」にこの条項の行がない"):format(tbl.title)
+    return "not-applicable", ctx.no_row
   end
-  local row, where = rows, name_of(source.categories, contract.category)
-  if #source.classes > 0 then
-    row = rows[contract.class]
-    where = name_of(source.classes, contract.class) .. " × " .. where
-  end
+  local row = rows
+  if ctx.classes then row = rows[contract.class] end
   local mark = row[contract.category]
   if mark == nil then
-    return "not-applicable", ("表「%s」に%sの列がない"):format(tbl.title, where)
+    return "not-applicable", ctx.no_column
   end
-  local verdict = source.marks[mark]
-  local prefix = ""
-  if #source.tables > 1 then prefix = ("表「%s」の"):format(tbl.title) end
-  return verdict, ("%s%sの欄が「%s」（%s）"):format(prefix, where, mark, M.labels[verdict])
+  local reason = ctx.reasons[mark]
+  if reason == nil then
+    local verdict = source.marks[mark]
+    reason = ("%s%sの欄が「%s」（%s）"):format(ctx.prefix, ctx.where, mark, M.labels[verdict])
+    ctx.verdicts[mark], ctx.reasons[mark] = verdict, reason
+  end
+  return ctx.verdicts[mark], reason
 end
 
 -- Conditions on the system's attributes (`when`, `unless` in the clause).
@@ -108,12 +138,13 @@ end
 -- requirement is kept until someone states it does not apply.
 function M.conditions(clause, contract, source, verdict, reason)
   if verdict == "not-applicable" then return verdict, reason end
-  local unknown = {}
+  local unknown = nil -- made only for a clause that has one
   for _, cond in ipairs(clause.when) do
     local attr, wanted = cond.attr, cond.values
     local value = contract.attributes[attr]
     local name = source.attributes[attr].name
     if value == nil then
+      unknown = unknown or {}
       unknown[#unknown + 1] = ("%s（%s = %s）"):format(name, attr, list_text(wanted))
     elseif not matches(value, wanted) then
       return "not-applicable",
@@ -129,7 +160,7 @@ function M.conditions(clause, contract, source, verdict, reason)
         ("%s。ただし書きにより適用しない（%s = %s）"):format(reason, attr, show(value))
     end
   end
-  if #unknown > 0 then
+  if unknown ~= nil then
     reason = ("%s。適用条件 %s が契約で未設定のため要確認"):format(
       reason, table.concat(unknown, "、"))
   end
@@ -139,12 +170,13 @@ end
 -- The contract's own choices come last: they are the city's decision for
 -- this contract and override the table, and the reason keeps both.
 function M.choices(clause, contract, source, verdict, reason)
-  local inc = contract.include[clause.id]
+  local id = clause.id
+  local inc = contract.include[id]
   if inc ~= nil then
     local why = type(inc) == "string" and ("（理由: " .. inc .. "）") or ""
     return "required", ("契約で採用%s。基準上の判定: %s"):format(why, reason)
   end
-  local exc = contract.exclude[clause.id]
+  local exc = contract.exclude[id]
   if exc ~= nil then
     local why = type(exc) == "string" and ("（理由: " .. exc .. "）") or ""
     return "not-applicable", ("契約で除外%s。基準上の判定: %s"):format(why, reason)
