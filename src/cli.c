@@ -46,6 +46,7 @@ typedef struct {
 	int all;
 	int force;            /* build: ignore stamps; publish: replace DIR */
 	int jobs;             /* build -j */
+	int threads;          /* build: render on a second thread (one process, 2+ cores) */
 	char **formats;       /* build --formats: NULL for all */
 	int quiet_built;      /* a progress bar stands for the "built" lines */
 	char *run_stamp;      /* build: the run-wide part of every stamp */
@@ -676,68 +677,98 @@ static int wants_format(const cli *c, const char *fmt)
 	return c->formats == NULL || g_strv_contains((const char *const *)c->formats, fmt);
 }
 
-static int write_documents(cli *c, const sel_result *r, const char *stage, cg_err *e)
+/* A contract's documents: the HTML and Markdown ones rendered into memory
+ * first (docs_render), written into the staging directory afterwards with
+ * the PDFs (docs_write), so that the rendering can overlap with that of the
+ * selection files on another thread (build_one). */
+typedef struct {
+	sel_result *ann;   /* the spec table's selection, when not the contract's */
+	doc_model *m;
+	const lb_labels *lb;
+	GPtrArray *names;  /* file names of the rendered documents, in order */
+	GPtrArray *texts;  /* their texts */
+} contract_docs;
+
+static int docs_render(cli *c, const sel_result *r, contract_docs *d, cg_err *e)
 {
 	const sp_source *s = r->src;
 	const ct_contract *ct = r->ct;
-	sel_result *ann = NULL;
-	doc_model *m = NULL;
-	const lb_labels *lb;
-	int ok = 0, k;
+	int k;
 	size_t f;
 
+	d->names = g_ptr_array_new_with_free_func(g_free);
+	d->texts = g_ptr_array_new_with_free_func(g_free);
 	if (!contract_wants(ct, "spec") && !contract_wants(ct, "annex") &&
 	    !contract_wants(ct, "checklist-selection") && !contract_wants(ct, "checklist-delivery") &&
 	    !contract_wants(ct, "checklist-periodic"))
 		return 1;
-	if ((lb = get_labels(c, e)) == NULL)
+	if ((d->lb = get_labels(c, e)) == NULL)
 		return 0;
 	/* The spec announces from its own table where the source has one. */
 	if (s->spec_table != s->select_table) {
-		ann = sel_run_table(ct, c->lua, &c->lim, (int)s->spec_table, e);
-		if (ann == NULL)
+		d->ann = sel_run_table(ct, c->lua, &c->lim, (int)s->spec_table, e);
+		if (d->ann == NULL)
 			return 0;
 	}
-	m = doc_build(r, ann ? ann : r, s->spec_table);
+	d->m = doc_build(r, d->ann ? d->ann : r, s->spec_table);
 	for (k = DOC_SPEC; k <= DOC_ANNEX; k++) {
 		if (!contract_wants(ct, doc_kind_name((doc_kind)k)))
 			continue;
 		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
 			char *name, *path, *tmpl = NULL, *doc = NULL;
 			size_t len;
-			int done = 0;
 			if (!wants_format(c, doc_formats[f]))
 				continue;
 			name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
 			path = template_path(c, s->id, name);
-			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e)) {
-				doc = f == 0 ? render_html_doc(m, (doc_kind)k, tmpl, path, lb, e)
-				             : render_md_doc(m, (doc_kind)k, tmpl, path, lb, e);
-				done = doc != NULL && out_write_file(stage, name, doc, strlen(doc), e);
-			}
-			g_free(doc);
+			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e))
+				doc = f == 0 ? render_html_doc(d->m, (doc_kind)k, tmpl, path, d->lb, e)
+				             : render_md_doc(d->m, (doc_kind)k, tmpl, path, d->lb, e);
 			g_free(tmpl);
 			g_free(path);
-			g_free(name);
-			if (!done)
-				goto out;
+			if (doc == NULL) {
+				g_free(name);
+				return 0;
+			}
+			g_ptr_array_add(d->names, name);
+			g_ptr_array_add(d->texts, doc);
 		}
 	}
+	return 1;
+}
+
+static int docs_write(cli *c, const contract_docs *d, const sp_source *s, const char *stage,
+                      cg_err *e)
+{
+	guint i;
+
+	for (i = 0; i < d->names->len; i++) {
+		const char *text = g_ptr_array_index(d->texts, i);
+		if (!out_write_file(stage, g_ptr_array_index(d->names, i), text, strlen(text), e))
+			return 0;
+	}
 	/* spec.pdf, annex.pdf and the checklists (render_pdf.c, in the module). */
-	if (wants_format(c, "pdf")) {
+	if (d->m != NULL && wants_format(c, "pdf")) {
 		char *pdf_yaml = template_path(c, s->id, "pdf.yaml");
 		char *cl_yaml = template_path(c, s->id, "checklists.yaml");
-		int done = pdfmod_render_contract(m, lb, pdf_yaml, cl_yaml, stage, c->errf, e);
+		int done = pdfmod_render_contract(d->m, d->lb, pdf_yaml, cl_yaml, stage, c->errf, e);
 		g_free(pdf_yaml);
 		g_free(cl_yaml);
 		if (!done)
-			goto out;
+			return 0;
 	}
-	ok = 1;
-out:
-	doc_free(m);
-	sel_free(ann);
-	return ok;
+	return 1;
+}
+
+static void docs_clear(contract_docs *d)
+{
+	if (d->names != NULL)
+		g_ptr_array_free(d->names, TRUE);
+	if (d->texts != NULL)
+		g_ptr_array_free(d->texts, TRUE);
+	doc_free(d->m);
+	sel_free(d->ann);
+	memset(d, 0, sizeof *d);
 }
 
 /* ---- check ---- */
@@ -976,14 +1007,32 @@ static void dup_id_error(const ct_contract *ct, const char *path, const char *pr
 /* Renders one contract into outdir/<id>/, built in a staging directory and
  * swapped in only when complete: a failed build leaves the previous output
  * as it was. */
+/* The selection as JSON and Markdown, rendered by render_selection_texts. */
+typedef struct {
+	const sel_result *r;
+	char *json, *md;
+} selection_texts;
+
+static gpointer render_selection_texts(gpointer data)
+{
+	selection_texts *t = data;
+
+	t->json = render_json_selection(t->r);
+	t->md = render_md_selection(t->r);
+	return NULL;
+}
+
 static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *skipped)
 {
 	ct_contract *ct = contract_load(path, e);
 	sp_source *s = NULL;
 	sel_result *r = NULL;
-	char *final = NULL, *stage = NULL, *json = NULL, *md = NULL, *stamp = NULL;
+	selection_texts texts = { 0 };
+	contract_docs docs = { 0 };
+	GThread *worker;
+	char *final = NULL, *stage = NULL, *stamp = NULL;
 	const char *prev;
-	int ok = 0;
+	int ok = 0, rendered;
 
 	if (ct == NULL)
 		goto out;
@@ -1010,13 +1059,22 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	r = sel_run(ct, c->lua, &c->lim, e);
 	if (r == NULL)
 		goto out;
-	json = render_json_selection(r);
-	md = render_md_selection(r);
+	/* selection.json and .md on a second core while this one renders the
+	 * documents: they only read the selection (bench/README.md). */
+	texts.r = r;
+	worker = c->threads ? out_thread_new("selection", render_selection_texts, &texts) : NULL;
+	if (worker == NULL)
+		render_selection_texts(&texts);
+	rendered = docs_render(c, r, &docs, e);
+	if (worker != NULL)
+		g_thread_join(worker);
+	if (!rendered)
+		goto out;
 	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
 		goto out;
-	if (!out_write_file(stage, "selection.json", json, strlen(json), e) ||
-	    !out_write_file(stage, "selection.md", md, strlen(md), e) ||
-	    !write_documents(c, r, stage, e) ||
+	if (!out_write_file(stage, "selection.json", texts.json, strlen(texts.json), e) ||
+	    !out_write_file(stage, "selection.md", texts.md, strlen(texts.md), e) ||
+	    !docs_write(c, &docs, s, stage, e) ||
 	    (stamp != NULL && !stamp_write(stage, stamp, e)) || !out_commit_dir(stage, final, e))
 		goto out;
 	g_free(stage);
@@ -1039,8 +1097,9 @@ out:
 		g_free(stage);
 	}
 	g_free(final);
-	g_free(json);
-	g_free(md);
+	g_free(texts.json);
+	g_free(texts.md);
+	docs_clear(&docs);
 	g_free(stamp);
 	sel_free(r);
 	contract_free(ct);
@@ -1261,6 +1320,8 @@ static int cmd_build(cli *c)
 	c->run_stamp = run_stamp(c);
 	if (c->jobs > 1 && n > 1)
 		prescan(c, &b, n);
+	/* Workers (-j) have the cores already; one process may use two. */
+	c->threads = (c->jobs <= 1 || n <= 1) && g_get_num_processors() > 1;
 	b.bar = batch_progress_new(c->errf, n);
 	c->quiet_built = isatty(fileno(c->errf));
 	if (!batch_run(n, c->jobs, build_job, &b, build_done, &b, &e))
