@@ -1062,7 +1062,7 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	/* selection.json and .md on a second core while this one renders the
 	 * documents: they only read the selection (bench/README.md). */
 	texts.r = r;
-	worker = c->threads ? out_thread_new("selection", render_selection_texts, &texts) : NULL;
+	worker = c->threads ? util_thread_new("selection", render_selection_texts, &texts) : NULL;
 	if (worker == NULL)
 		render_selection_texts(&texts);
 	rendered = docs_render(c, r, &docs, e);
@@ -1321,7 +1321,7 @@ static int cmd_build(cli *c)
 	if (c->jobs > 1 && n > 1)
 		prescan(c, &b, n);
 	/* Workers (-j) have the cores already; one process may use two. */
-	c->threads = (c->jobs <= 1 || n <= 1) && g_get_num_processors() > 1;
+	c->threads = (c->jobs <= 1 || n <= 1) && util_can_thread();
 	b.bar = batch_progress_new(c->errf, n);
 	c->quiet_built = isatty(fileno(c->errf));
 	if (!batch_run(n, c->jobs, build_job, &b, build_done, &b, &e))

@@ -180,21 +180,6 @@ static void untrack(const char *path)
 	sigprocmask(SIG_SETMASK, &old, NULL);
 }
 
-GThread *out_thread_new(const char *name, GThreadFunc fn, void *data)
-{
-	sigset_t all, old;
-	GThread *t;
-
-	/* A new thread starts with its creator's mask: block everything
-	 * around the creation rather than in the thread, where a signal
-	 * could come before its first line. */
-	sigfillset(&all);
-	pthread_sigmask(SIG_BLOCK, &all, &old);
-	t = g_thread_try_new(name, fn, data, NULL);
-	pthread_sigmask(SIG_SETMASK, &old, NULL);
-	return t;
-}
-
 /* Removes the directory open as `fd` with everything below it, using only
  * system calls (getdents64, unlinkat, openat): safe in a signal handler.
  * Depth is bounded; staging trees are shallow. */

@@ -7,7 +7,6 @@
 
 #include <stddef.h>
 
-#include <glib.h>
 #include <sys/types.h>
 
 #include "err.h"
@@ -49,14 +48,6 @@ void out_install_signal_cleanup(void);
 void out_watch_child(pid_t pid);
 int out_reap_child(pid_t pid);
 void out_forget_children(void);
-
-/* Starts a thread (g_thread_try_new; NULL when it cannot, and the caller
- * does the work itself) that never takes a signal: every signal
- * is blocked in it from its first instruction, so that the cleanup
- * handlers only ever run on the thread that changes the in-flight table
- * (with the signals held off around each change). For work that writes
- * nothing, such as rendering a document into memory. */
-GThread *out_thread_new(const char *name, GThreadFunc fn, void *data);
 
 /* What the handlers do before dying: removes every staging directory and
  * temporary file of this process still in flight, with system calls only

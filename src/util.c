@@ -2,6 +2,7 @@
 
 #include <errno.h>
 #include <glib.h>
+#include <signal.h>
 #include <stdio.h>
 #include <string.h>
 #include <time.h>
@@ -288,4 +289,28 @@ char *util_sde_date(void)
 	gmtime_r(&t, &tm);
 	strftime(buf, sizeof buf, "%Y-%m-%d", &tm);
 	return g_strdup(buf);
+}
+
+GThread *util_thread_new(const char *name, GThreadFunc fn, void *data)
+{
+	sigset_t all, old;
+	GThread *t;
+
+	/* A new thread starts with its creator's mask: block everything
+	 * around the creation rather than in the thread, where a signal
+	 * could come before its first line. */
+	sigfillset(&all);
+	pthread_sigmask(SIG_BLOCK, &all, &old);
+	t = g_thread_try_new(name, fn, data, NULL);
+	pthread_sigmask(SIG_SETMASK, &old, NULL);
+	return t;
+}
+
+int util_can_thread(void)
+{
+	static int cores;
+
+	if (cores == 0)
+		cores = (int)g_get_num_processors();
+	return cores > 1;
 }

@@ -3,6 +3,7 @@
 #ifndef CG_UTIL_H
 #define CG_UTIL_H
 
+#include <glib.h>
 #include <stddef.h>
 
 #include "err.h"
@@ -17,6 +18,17 @@
  * leading UTF-8 BOM and turns CRLF into LF. On success `*out` (caller frees
  * with g_free) is NUL-terminated and `*len` is its length. */
 int util_read_text(const char *path, size_t limit, char **out, size_t *len, cg_err *err);
+
+/* Starts a thread (g_thread_try_new; NULL when it cannot, and the caller
+ * does the work itself) that never takes a signal: every signal is blocked
+ * in it from its first instruction, so that out.c's cleanup handlers only
+ * ever run on the main thread, the one that changes the table of what is in
+ * flight (with the signals held off around each change). For work that
+ * writes nothing: rendering into memory, checking stat fields. */
+GThread *util_thread_new(const char *name, GThreadFunc fn, void *data);
+
+/* True when a second thread can run beside this one: more than one core. */
+int util_can_thread(void);
 
 /* Orders clause numbers as a reader does: digit runs compare as numbers, the
  * rest byte by byte ("1-2-10" after "1-2-9"). */
