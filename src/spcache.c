@@ -1183,75 +1183,6 @@ static int inputs_unchanged(rd *r, int dfd)
 	return r->ok && same && n > 0;
 }
 
-/* Moves `r` past the list of inputs without looking at the files: the
- * model that follows can then be read while another thread checks them. */
-static int skip_inputs(rd *r)
-{
-	size_t i, n = rd_count(r, 5 + 1 + 5 * 8), len;
-
-	for (i = 0; i < n && r->ok; i++) {
-		if (rd_view(r, &len) == NULL)
-			r->ok = 0;
-		else if (rd_need(r, 1 + 5 * 8))
-			r->p += 1 + 5 * 8; /* present, dev, ino, size, mtime, ctime */
-	}
-	return r->ok;
-}
-
-/* The inputs of a large source are checked on a second thread while the
- * model is read from the image: at 3,000 clauses the 3,000 fstatat calls
- * and the reading take some 4 and 3 ms, one after the other. Below this
- * many inputs a thread costs more than it saves. */
-#define PARALLEL_INPUTS 256
-static unsigned long parallel_inputs = PARALLEL_INPUTS;
-
-void spcache_parallel_min_set(long n)
-{
-	parallel_inputs = n < 0 ? PARALLEL_INPUTS : (unsigned long)n;
-}
-
-typedef struct {
-	rd list;         /* at the list of inputs */
-	int dfd;
-	int same;        /* the result */
-	GThread *thread; /* NULL: checked already, on this thread */
-} check;
-
-static gpointer check_thread(gpointer data)
-{
-	check *ck = data;
-
-	ck->same = inputs_unchanged(&ck->list, ck->dfd);
-	return NULL;
-}
-
-/* Starts checking the inputs at `r` (then moved past them): on a thread
- * for a large list when there is a second core, else here. */
-static void check_start(check *ck, rd *r, int dfd)
-{
-	rd probe = *r;
-
-	ck->list = *r;
-	ck->dfd = dfd;
-	ck->thread = NULL;
-	ck->same = 0;
-	if (!skip_inputs(r))
-		return;
-	if (util_can_thread() && rd_u32(&probe) >= parallel_inputs)
-		ck->thread = util_thread_new("spcache", check_thread, ck);
-	if (ck->thread == NULL)
-		check_thread(ck);
-}
-
-/* Waits for the check; true when every input is as it was. */
-static int check_finish(check *ck)
-{
-	if (ck->thread != NULL)
-		g_thread_join(ck->thread);
-	ck->thread = NULL;
-	return ck->same;
-}
-
 static int same_str(rd *r, const char *want)
 {
 	size_t n;
@@ -1261,15 +1192,14 @@ static int same_str(rd *r, const char *want)
 }
 
 /* Reads the image and checks everything that binds it (header, version,
- * build, directory) and starts the check of every input's stat fields
- * (`ck`, which check_finish ends). Returns the image with `r` at what
- * follows the inputs, or NULL on a miss found so far (g_free). */
-static unsigned char *open_image(spcache *sc, rd *r, check *ck)
+ * build, directory, every input's stat fields). Returns the image with `r`
+ * at what follows the inputs, or NULL on any miss (g_free). */
+static unsigned char *open_image(spcache *sc, rd *r)
 {
 	unsigned char *img;
 	size_t len = 0;
 	header h, want;
-	int ok = 0;
+	int dfd = -1, ok = 0;
 
 	img = read_image(sc->image, &len);
 	if (img == NULL)
@@ -1286,12 +1216,11 @@ static unsigned char *open_image(spcache *sc, rd *r, check *ck)
 	if (!same_str(r, CLAUSEGEN_VERSION) || !same_str(r, build_id()) ||
 	    !same_str(r, sc->canon))
 		goto out;
-	ck->dfd = open(sc->canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
-	if (ck->dfd < 0)
-		goto out;
-	check_start(ck, r, ck->dfd);
-	ok = r->ok;
+	dfd = open(sc->canon, O_RDONLY | O_DIRECTORY | O_CLOEXEC);
+	ok = dfd >= 0 && inputs_unchanged(r, dfd);
 out:
+	if (dfd >= 0)
+		close(dfd);
 	if (!ok) {
 		g_free(img);
 		return NULL;
@@ -1299,37 +1228,21 @@ out:
 	return img;
 }
 
-/* Ends what open_image started; true when the inputs are unchanged. */
-static int close_check(check *ck)
-{
-	int same = check_finish(ck);
-
-	if (ck->dfd >= 0)
-		close(ck->dfd);
-	ck->dfd = -1;
-	return same;
-}
-
 char *spcache_load_value(spcache *sc)
 {
 	unsigned char *img;
 	rd r;
-	check ck = { .dfd = -1 };
 	char *value = NULL;
 
 	if (sc == NULL || sc->kind == NULL)
 		return NULL;
-	img = open_image(sc, &r, &ck);
+	img = open_image(sc, &r);
 	if (img != NULL && same_str(&r, sc->kind)) {
 		value = rd_str(&r);
 		if (!r.ok || r.p != r.end) {
 			g_free(value);
 			value = NULL;
 		}
-	}
-	if (!close_check(&ck)) {
-		g_free(value);
-		value = NULL;
 	}
 	if (value != NULL)
 		counts.hits++;
@@ -1343,21 +1256,15 @@ sp_source *spcache_load(spcache *sc)
 {
 	unsigned char *img;
 	rd r;
-	check ck = { .dfd = -1 };
 	sp_source *s = NULL;
 	char *base = NULL;
 
 	if (sc == NULL || sc->kind != NULL)
 		return NULL;
-	img = open_image(sc, &r, &ck);
+	img = open_image(sc, &r);
 	if (img == NULL)
 		goto out;
 	s = get_source(&r, sc->dir);
-	/* A model read while an input was found changed is dropped. */
-	if (!close_check(&ck)) {
-		spec_free(s);
-		s = NULL;
-	}
 	/* One canonical directory can be reached under another name (a
 	 * symbolic link), and the loader refuses a source whose id is not
 	 * its directory's name: let it say so. */
@@ -1367,7 +1274,6 @@ sp_source *spcache_load(spcache *sc)
 		s = NULL;
 	}
 out:
-	close_check(&ck);
 	if (s != NULL)
 		counts.hits++;
 	else

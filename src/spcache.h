@@ -85,11 +85,6 @@ spcache_counts spcache_counts_get(void);
  * rewrite within one timestamp tick is exactly what the window guards. */
 void spcache_racy_window_set(long ms);
 
-/* The number of inputs from which they are checked on a second thread
- * while the image is read (default 256; negative: back to the default). A
- * test sets 0 to run every check on the thread. */
-void spcache_parallel_min_set(long n);
-
 /* Path of the image for `dir` under the current environment, or NULL when
  * the cache is off (g_free). */
 char *spcache_image_path(const char *dir);

@@ -46,16 +46,8 @@ static void restore(const char *name, const char *value)
 		g_unsetenv(name);
 }
 
-/* The same tests with every check of the inputs on a second thread. */
-static void setup_threaded(void)
-{
-	setup();
-	spcache_parallel_min_set(0);
-}
-
 static void teardown(void)
 {
-	spcache_parallel_min_set(-1);
 	restore("HOME", saved_home);
 	restore("XDG_CACHE_HOME", saved_xdg);
 	g_free(saved_home);
@@ -1252,19 +1244,6 @@ static Suite *spcache_suite(void)
 	tcase_add_test(tc, change_directories);
 	tcase_add_test(tc, change_to_error);
 	tcase_add_test(tc, symlink_other_name);
-	suite_add_tcase(s, tc);
-	tc = tcase_create("changes-threaded");
-	tcase_add_checked_fixture(tc, setup_threaded, teardown);
-	tcase_add_loop_test(tc, bundled_equal, 0, G_N_ELEMENTS(bundled));
-	tcase_add_test(tc, change_touch);
-	tcase_add_test(tc, change_body);
-	tcase_add_test(tc, change_same_size_old_mtime);
-	tcase_add_test(tc, change_add_remove_rename);
-	tcase_add_test(tc, change_source_yaml_and_appendix);
-	tcase_add_test(tc, change_directories);
-	tcase_add_test(tc, change_to_error);
-	tcase_add_test(tc, tree_hash_cached);
-	tcase_add_test(tc, damaged_images);
 	suite_add_tcase(s, tc);
 	tc = tcase_create("damage");
 	tcase_add_checked_fixture(tc, setup, teardown);
