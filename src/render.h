@@ -37,6 +37,9 @@ typedef struct cmark_node cmark_node;
  * document or the site shows an address it must not make the reader's
  * browser fetch. Caller frees (free). */
 char *render_md_html(const char *md, int (*as_text)(cmark_node *n));
+/* A clause or appendix body as the documents print it: render_md_html
+ * with every image as text. Caller frees (free). */
+char *render_body_html(const char *md);
 /* Does printing the link or image `n` as text need its address added,
  * i.e. is its text something other than the address itself? (The PDF
  * back-ends print it the same way.) */

@@ -102,6 +102,11 @@ static int is_image(cmark_node *n)
 	return cmark_node_get_type(n) == CMARK_NODE_IMAGE;
 }
 
+char *render_body_html(const char *md)
+{
+	return render_md_html(md, is_image);
+}
+
 typedef struct {
 	GString *o;
 	const lb_labels *lb;
@@ -129,7 +134,7 @@ static void html_node(const doc_node *n, int enter, void *ud)
 		return;
 	}
 	if (enter) {
-		const char *mark = labels_marker(c->lb, n, c->kind);
+		const char *mark = labels_marker(c->lb, n, c->kind), *html;
 		g_string_append_printf(o, "<div class=\"clause depth-%d\" id=\"", n->depth);
 		render_html_escape_append(o, n->clause->id);
 		g_string_append(o, "\">\n<span class=\"num\">");
@@ -140,9 +145,14 @@ static void html_node(const doc_node *n, int enter, void *ud)
 			render_html_escape_append(o, n->title);
 			g_string_append(o, "</p>\n");
 		}
-		if (n->body_html == NULL)
-			((doc_node *)n)->body_html = render_md_html(n->body, is_image); /* the cache only */
-		g_string_append(o, n->body_html);
+		html = n->body_html;
+		/* The source cache keeps each body's HTML: the same Markdown
+		 * (no party renamed in it) is the same HTML. */
+		if (html == NULL && n->clause->body_html != NULL && strcmp(n->body, n->clause->body) == 0)
+			html = n->clause->body_html;
+		if (html == NULL) /* rendered once for spec and annex: the node's cache only */
+			html = ((doc_node *)n)->body_html = render_body_html(n->body);
+		g_string_append(o, html);
 		if (mark[0]) {
 			g_string_append(o, "<p class=\"mark\">");
 			render_html_escape_append(o, mark);
@@ -185,7 +195,7 @@ static void html_appendices(GString *o, const doc_model *m)
 		const sp_appendix *a = &s->apps[m->apps[i]];
 		const ynode *cols = yn_get(a->meta, "columns");
 		const ynode *rows = yn_get(a->meta, "rows");
-		char *body = render_md_html(a->body, is_image);
+		char *body = render_body_html(a->body);
 		g_string_append(o, "<section class=\"appendix\" id=\"app-");
 		render_html_escape_append(o, a->id);
 		g_string_append(o, "\">\n<h2>");

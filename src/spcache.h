@@ -47,8 +47,10 @@ void spcache_note(spcache *sc, const char *rel, const char *path);
  * input changed less than the racy window (2 s) before the load began: such a
  * file could change again within one tick of its timestamp, unseen. Writes a
  * temporary file in the cache directory (created 0700) and renames it, so an
- * image is whole or absent. Any failure is silent. `sc` may be NULL. */
-void spcache_save(spcache *sc, const sp_source *s);
+ * image is whole or absent. Any failure is silent. `sc` may be NULL.
+ * Before saving, gives every clause of `s` its body_html (render.h), which
+ * the image keeps: a source from an image has them all. */
+void spcache_save(spcache *sc, sp_source *s);
 
 /* ---- values computed from a directory's files ----
  *

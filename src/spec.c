@@ -1076,6 +1076,7 @@ void spec_free(sp_source *s)
 		g_free(c->number);
 		g_free(c->title);
 		g_free(c->body);
+		free(c->body_html);
 		if (c->marks) {
 			for (t = 0; t < s->ntables; t++)
 				g_free(c->marks[t]);

@@ -70,6 +70,9 @@ typedef struct {
 	char *id, *number, *title; /* title may be NULL: use the section's */
 	size_t section;
 	char *body;                /* Markdown, trimmed, LF line ends */
+	/* render_body_html(body), kept by the source cache; NULL when the
+	 * source was parsed without one (render.h renders it then). */
+	char *body_html;
 	/* marks[t] is NULL when the clause has no row in table t; otherwise
 	 * nclasses_eff * tables[t].ncols mark strings, class-major. */
 	char ***marks;

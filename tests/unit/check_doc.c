@@ -16,7 +16,10 @@
 #include "number.h"
 #include "out.h"
 #include "render.h"
+#include "select.h"
+#include "spec.h"
 #include "testutil.h"
+#include "util.h"
 #include "tmpl.h"
 
 static char *tmp;
@@ -130,6 +133,86 @@ START_TEST(appendix_follows_its_clause)
 	g_free(without);
 	g_free(sg_with);
 	g_free(sg_dc);
+}
+END_TEST
+
+/* The annex of the Shinagawa contract `yaml` as HTML, from the source `s`. */
+static char *annex_html(sp_source *s, const char *yaml)
+{
+	cg_err e = { 0 };
+	sb_limits lim = { 0, 0 };
+	char *path = tu_write(tmp, "c.yaml", yaml), *tmpl = NULL, *html;
+	ct_contract *ct = contract_load(path, &e);
+	lb_labels *lb = labels_load("templates", &e);
+	sel_result *r;
+	doc_model *m;
+	size_t len;
+
+	ck_assert_msg(ct && lb && contract_bind(ct, s, &e), "%s", e.msg ? e.msg : "");
+	r = sel_run(ct, "lua", &lim, &e);
+	ck_assert_msg(r != NULL, "%s", e.msg ? e.msg : "");
+	ck_assert(util_read_text("templates/annex.html", CG_MAX_FILE_SIZE, &tmpl, &len, &e));
+	m = doc_build(r, r, s->spec_table);
+	html = render_html_doc(m, DOC_ANNEX, tmpl, "templates/annex.html", lb, &e);
+	ck_assert_msg(html != NULL, "%s", e.msg ? e.msg : "");
+	doc_free(m);
+	sel_free(r);
+	labels_free(lb);
+	contract_free(ct);
+	g_free(tmpl);
+	g_free(path);
+	return html;
+}
+
+/* A clause body's HTML kept by the source cache (sp_clause.body_html) is
+ * printed as it is while the body is the source's text, and rendered anew
+ * when a renamed party changed the text. Each clause's cached HTML is
+ * replaced by a marker here to tell the two apart. */
+START_TEST(cached_body_html_only_for_the_source_text)
+{
+	cg_err e = { 0 };
+	sp_source *s = spec_load("specs/shinagawa", &e);
+	char *plain, *renamed, *marker;
+	num_terms terms = { NULL, "甲市", NULL, "乙社", NULL };
+	size_t i, kept = 0, redone = 0;
+
+	ck_assert_msg(s != NULL, "%s", e.msg ? e.msg : "");
+	terms.from_orderer = (const char *const *)s->orderer_terms;
+	terms.from_vendor = (const char *const *)s->vendor_terms;
+	terms.protect = (const char *const *)s->protect;
+	for (i = 0; i < s->nclauses; i++) {
+		free(s->clauses[i].body_html);
+		s->clauses[i].body_html = g_strdup_printf("<p>CACHED %s</p>\n", s->clauses[i].id);
+	}
+	plain = annex_html(s, SG_DC_I);
+	renamed = annex_html(s, SG_DC_I "parties: {orderer: 甲市, vendor: 乙社}\n");
+	for (i = 0; i < s->nclauses; i++) {
+		const sp_clause *c = &s->clauses[i];
+		char *div = g_strdup_printf("id=\"%s\"", c->id);
+		int in_annex = strstr(plain, div) != NULL;
+		char *text = num_substitute(c->body, &terms);
+		int party = strcmp(text, c->body) != 0;
+
+		marker = g_strdup_printf("CACHED %s<", c->id);
+		if (in_annex) {
+			ck_assert_msg(strstr(plain, marker) != NULL, "%s: cached HTML not used", c->id);
+			/* Renamed: a body with a party word is rendered from its new text */
+			ck_assert_msg((strstr(renamed, marker) != NULL) == !party,
+			              "%s: cached HTML %s", c->id, party ? "used for a changed text" : "not used");
+			kept += !party;
+			redone += party;
+		}
+		g_free(marker);
+		g_free(text);
+		g_free(div);
+	}
+	/* Both cases really happen */
+	ck_assert_uint_gt(kept, 10);
+	ck_assert_uint_gt(redone, 10);
+	ck_assert_ptr_nonnull(strstr(renamed, "甲市"));
+	g_free(plain);
+	g_free(renamed);
+	spec_free(s);
 }
 END_TEST
 
@@ -720,6 +803,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, party_terms_respect_protected_words);
 	tcase_add_test(tc, removing_a_clause_renumbers_without_gaps);
 	tcase_add_test(tc, appendix_follows_its_clause);
+	tcase_add_test(tc, cached_body_html_only_for_the_source_text);
 	tcase_add_test(tc, spec_and_annex_share_numbers_and_wording);
 	tcase_add_test(tc, html_escapes_titles_and_drops_raw_html);
 	tcase_add_test(tc, markdown_parses_back_to_the_same_structure);

@@ -20,6 +20,7 @@
 #include <unistd.h>
 
 #include "err.h"
+#include "render.h"
 #include "spcache.h"
 #include "spec.h"
 #include "stamp.h"
@@ -455,6 +456,21 @@ static void spelling_equal(const char *spelled, const sp_source *cached)
 	spec_free(p);
 }
 
+/* Every clause of a source that was saved or read from an image has its
+ * body's HTML, the same as rendering the body gives. */
+static void bodies_rendered(const sp_source *s)
+{
+	size_t i;
+
+	for (i = 0; i < s->nclauses; i++) {
+		const sp_clause *c = &s->clauses[i];
+		char *want = render_body_html(c->body);
+		ck_assert_msg(c->body_html != NULL, "%s: no body_html", c->id);
+		ck_assert_msg(strcmp(c->body_html, want) == 0, "%s: body_html differs", c->id);
+		free(want);
+	}
+}
+
 START_TEST(bundled_equal)
 {
 	char *dir = g_build_filename("specs", bundled[_i], NULL);
@@ -472,6 +488,8 @@ START_TEST(bundled_equal)
 	second = load_expect(dir, 1, 0);
 	spec_equal(fresh, first);
 	spec_equal(fresh, second);
+	bodies_rendered(first);
+	bodies_rendered(second);
 	spelling_equal(slash, second);
 	spelling_equal(dots, second);
 	img = spcache_image_path(dir);
