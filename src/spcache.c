@@ -776,6 +776,25 @@ static char *rd_str(rd *r)
 	return s;
 }
 
+/* A string left in the image (a cached source owns its image: spec.h);
+ * NULL for NULL. */
+static char *rd_borrow(rd *r)
+{
+	size_t n;
+
+	return (char *)rd_view(r, &n);
+}
+
+/* The same, for a string that must not be NULL. */
+static char *rd_borrow_text(rd *r)
+{
+	char *s = rd_borrow(r);
+
+	if (s == NULL)
+		r->ok = 0;
+	return s;
+}
+
 /* A string that must not be NULL. */
 static char *rd_text(rd *r)
 {
@@ -939,12 +958,14 @@ static void get_clause(rd *r, const sp_source *s, const char *cdir, size_t cdlen
 	size_t i, n;
 
 	c->file = rd_path(r, cdir, cdlen);
-	c->id = rd_text(r);
-	c->number = rd_text(r);
-	c->title = rd_str(r);
+	/* The clauses' texts stay in the image: some 18,000 allocations
+	 * (and frees) fewer at 3,000 clauses. */
+	c->id = rd_borrow_text(r);
+	c->number = rd_borrow_text(r);
+	c->title = rd_borrow(r);
 	c->section = rd_index(r, s->nsections);
-	c->body = rd_text(r);
-	c->body_html = rd_str(r);
+	c->body = rd_borrow_text(r);
+	c->body_html = rd_borrow(r);
 	get_marks(r, s, c);
 	get_conds(r, s, &c->when, &c->nwhen);
 	get_conds(r, s, &c->unless, &c->nunless);
@@ -966,7 +987,7 @@ static void get_clause(rd *r, const sp_source *s, const char *cdir, size_t cdlen
 		c->apps[i] = rd_index(r, s->napps);
 	c->seed_first = rd_int(r);
 	c->seed_last = rd_int(r);
-	c->note = rd_str(r);
+	c->note = rd_borrow(r);
 	c->line = rd_int(r);
 	c->col = rd_int(r);
 }
@@ -978,12 +999,18 @@ static int verdict_ok(unsigned v)
 
 /* The model, with paths built from `dir` as spec_load builds them. NULL when
  * anything is out of bounds. */
-static sp_source *get_source(rd *r, const char *dir)
+/* Builds the source from the image `img` of `len` bytes, `r` being at its
+ * model. The source owns the image from the start (its clauses' texts point
+ * into it, rd_borrow), so that spec_free frees it with a model that fails
+ * halfway as with a whole one. */
+static sp_source *get_source(rd *r, const char *dir, unsigned char *img, size_t len)
 {
 	sp_source *s = g_new0(sp_source, 1);
 	size_t i, j, n;
 	char *sub;
 
+	s->image = img;
+	s->image_len = len;
 	s->dir = g_strdup(dir);
 	s->file = g_build_filename(dir, "source.yaml", NULL);
 	s->id = rd_text(r);
@@ -1277,7 +1304,8 @@ sp_source *spcache_load(spcache *sc)
 	img = open_image(sc, &r);
 	if (img == NULL)
 		goto out;
-	s = get_source(&r, sc->dir);
+	s = get_source(&r, sc->dir, img, (size_t)(r.end - img));
+	img = NULL; /* the source's, or freed with it */
 	/* One canonical directory can be reached under another name (a
 	 * symbolic link), and the loader refuses a source whose id is not
 	 * its directory's name: let it say so. */

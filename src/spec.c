@@ -1064,6 +1064,15 @@ static void free_conds(sp_cond *c, size_t n)
 	g_free(c);
 }
 
+/* Frees a clause's string unless it is in the source's image (spec.h). */
+static void clause_str_free(const sp_source *s, char *p)
+{
+	const unsigned char *u = (const unsigned char *)p;
+
+	if (s->image == NULL || u < s->image || u >= s->image + s->image_len)
+		g_free(p);
+}
+
 void spec_free(sp_source *s)
 {
 	size_t i, t;
@@ -1072,11 +1081,11 @@ void spec_free(sp_source *s)
 		return;
 	for (i = 0; i < s->nclauses; i++) {
 		sp_clause *c = &s->clauses[i];
-		g_free(c->id);
-		g_free(c->number);
-		g_free(c->title);
-		g_free(c->body);
-		free(c->body_html);
+		clause_str_free(s, c->id);
+		clause_str_free(s, c->number);
+		clause_str_free(s, c->title);
+		clause_str_free(s, c->body);
+		clause_str_free(s, c->body_html);
 		if (c->marks) {
 			for (t = 0; t < s->ntables; t++)
 				g_free(c->marks[t]);
@@ -1091,7 +1100,7 @@ void spec_free(sp_source *s)
 		}
 		g_free(c->refs);
 		g_free(c->apps);
-		g_free(c->note);
+		clause_str_free(s, c->note);
 		g_free(c->file);
 	}
 	g_free(s->clauses);
@@ -1141,6 +1150,7 @@ void spec_free(sp_source *s)
 	g_strfreev(s->vendor_terms);
 	g_strfreev(s->protect);
 	g_free(s->preamble);
+	g_free(s->image);
 	g_free(s);
 }
 

@@ -103,6 +103,12 @@ typedef struct {
 } sp_vocab;
 
 typedef struct sp_source {
+	/* A source read from the cache (spcache.h) owns the image it was read
+	 * from, and the id, number, title, body, body_html and note of its
+	 * clauses point into it; spec_free frees them with it. NULL for a
+	 * parsed source, whose strings are all its own allocations. */
+	unsigned char *image;
+	size_t image_len;
 	char *id, *title, *publisher, *version;
 	char *seed_file;
 	int seed_first, seed_last;

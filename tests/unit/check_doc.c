@@ -172,7 +172,7 @@ START_TEST(cached_body_html_only_for_the_source_text)
 {
 	cg_err e = { 0 };
 	sp_source *s = spec_load("specs/shinagawa", &e);
-	char *plain, *renamed, *marker;
+	char *plain, *renamed, *marker, **saved;
 	num_terms terms = { NULL, "甲市", NULL, "乙社", NULL };
 	size_t i, kept = 0, redone = 0;
 
@@ -180,8 +180,11 @@ START_TEST(cached_body_html_only_for_the_source_text)
 	terms.from_orderer = (const char *const *)s->orderer_terms;
 	terms.from_vendor = (const char *const *)s->vendor_terms;
 	terms.protect = (const char *const *)s->protect;
+	/* The source's own body_html (in its image, or its allocation) is
+	 * put back before spec_free. */
+	saved = g_new0(char *, s->nclauses);
 	for (i = 0; i < s->nclauses; i++) {
-		free(s->clauses[i].body_html);
+		saved[i] = s->clauses[i].body_html;
 		s->clauses[i].body_html = g_strdup_printf("<p>CACHED %s</p>\n", s->clauses[i].id);
 	}
 	plain = annex_html(s, SG_DC_I);
@@ -212,6 +215,11 @@ START_TEST(cached_body_html_only_for_the_source_text)
 	ck_assert_ptr_nonnull(strstr(renamed, "甲市"));
 	g_free(plain);
 	g_free(renamed);
+	for (i = 0; i < s->nclauses; i++) {
+		g_free(s->clauses[i].body_html);
+		s->clauses[i].body_html = saved[i];
+	}
+	g_free(saved);
 	spec_free(s);
 }
 END_TEST
