@@ -1011,18 +1011,19 @@ static void dup_id_error(const ct_contract *ct, const char *path, const char *pr
 /* From this many clauses a build renders the selection files on a thread. */
 #define THREAD_MIN_CLAUSES 1000
 
-/* The selection as JSON and Markdown, rendered by render_selection_texts. */
+/* The selection as JSON and Markdown. */
 typedef struct {
 	const sel_result *r;
 	char *json, *md;
 } selection_texts;
 
-static gpointer render_selection_texts(gpointer data)
+/* selection.json: the longer of the two (jansson escapes 600 multi-line
+ * texts at 3,000 clauses), so the one a second thread takes. */
+static gpointer render_selection_json(gpointer data)
 {
 	selection_texts *t = data;
 
 	t->json = render_json_selection(t->r);
-	t->md = render_md_selection(t->r);
 	return NULL;
 }
 
@@ -1063,16 +1064,17 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	r = sel_run(ct, c->lua, &c->lim, e);
 	if (r == NULL)
 		goto out;
-	/* selection.json and .md on a second core while this one renders the
-	 * documents: they only read the selection. Only for a large one: at
-	 * 3,000 clauses it saves some 3 ms of 42, at 300 the thread costs as
-	 * much as it saves (bench/README.md). */
+	/* selection.json on a second core while this one renders the
+	 * documents and selection.md: they only read the selection. Only for
+	 * a large one: at 3,000 clauses it saves some 3 ms of 42, at 300 the
+	 * thread costs as much as it saves (bench/README.md). */
 	texts.r = r;
 	worker = c->threads && r->n >= c->thread_min
-	                 ? util_thread_new("selection", render_selection_texts, &texts)
+	                 ? util_thread_new("selection", render_selection_json, &texts)
 	                 : NULL;
 	if (worker == NULL)
-		render_selection_texts(&texts);
+		render_selection_json(&texts);
+	texts.md = render_md_selection(r);
 	rendered = docs_render(c, r, &docs, e);
 	if (worker != NULL)
 		g_thread_join(worker);
