@@ -678,98 +678,71 @@ static int wants_format(const cli *c, const char *fmt)
 	return c->formats == NULL || g_strv_contains((const char *const *)c->formats, fmt);
 }
 
-/* A contract's documents: the HTML and Markdown ones rendered into memory
- * first (docs_render), written into the staging directory afterwards with
- * the PDFs (docs_write), so that the rendering can overlap with that of the
- * selection files on another thread (build_one). */
-typedef struct {
-	sel_result *ann;   /* the spec table's selection, when not the contract's */
-	doc_model *m;
-	const lb_labels *lb;
-	GPtrArray *names;  /* file names of the rendered documents, in order */
-	GPtrArray *texts;  /* their texts */
-} contract_docs;
-
-static int docs_render(cli *c, const sel_result *r, contract_docs *d, cg_err *e)
+/* Renders a contract's documents into `stage`: each HTML and Markdown
+ * document written as soon as it is rendered (its write-back then starts
+ * while the next one is rendered, out.c), then the PDFs. */
+static int write_documents(cli *c, const sel_result *r, const char *stage, cg_err *e)
 {
 	const sp_source *s = r->src;
 	const ct_contract *ct = r->ct;
-	int k;
+	sel_result *ann = NULL;
+	doc_model *m = NULL;
+	const lb_labels *lb;
+	int ok = 0, k;
 	size_t f;
 
-	d->names = g_ptr_array_new_with_free_func(g_free);
-	d->texts = g_ptr_array_new_with_free_func(g_free);
 	if (!contract_wants(ct, "spec") && !contract_wants(ct, "annex") &&
 	    !contract_wants(ct, "checklist-selection") && !contract_wants(ct, "checklist-delivery") &&
 	    !contract_wants(ct, "checklist-periodic"))
 		return 1;
-	if ((d->lb = get_labels(c, e)) == NULL)
+	if ((lb = get_labels(c, e)) == NULL)
 		return 0;
 	/* The spec announces from its own table where the source has one. */
 	if (s->spec_table != s->select_table) {
-		d->ann = sel_run_table(ct, c->lua, &c->lim, (int)s->spec_table, e);
-		if (d->ann == NULL)
+		ann = sel_run_table(ct, c->lua, &c->lim, (int)s->spec_table, e);
+		if (ann == NULL)
 			return 0;
 	}
-	d->m = doc_build(r, d->ann ? d->ann : r, s->spec_table);
+	m = doc_build(r, ann ? ann : r, s->spec_table);
 	for (k = DOC_SPEC; k <= DOC_ANNEX; k++) {
 		if (!contract_wants(ct, doc_kind_name((doc_kind)k)))
 			continue;
 		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
 			char *name, *path, *tmpl = NULL, *doc = NULL;
 			size_t len;
+			int done = 0;
 			if (!wants_format(c, doc_formats[f]))
 				continue;
 			name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
 			path = template_path(c, s->id, name);
-			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e))
-				doc = f == 0 ? render_html_doc(d->m, (doc_kind)k, tmpl, path, d->lb, e)
-				             : render_md_doc(d->m, (doc_kind)k, tmpl, path, d->lb, e);
+			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e)) {
+				doc = f == 0 ? render_html_doc(m, (doc_kind)k, tmpl, path, lb, e)
+				             : render_md_doc(m, (doc_kind)k, tmpl, path, lb, e);
+				done = doc != NULL && out_write_file(stage, name, doc, strlen(doc), e);
+			}
+			g_free(doc);
 			g_free(tmpl);
 			g_free(path);
-			if (doc == NULL) {
-				g_free(name);
-				return 0;
-			}
-			g_ptr_array_add(d->names, name);
-			g_ptr_array_add(d->texts, doc);
+			g_free(name);
+			if (!done)
+				goto out;
 		}
 	}
-	return 1;
-}
-
-static int docs_write(cli *c, const contract_docs *d, const sp_source *s, const char *stage,
-                      cg_err *e)
-{
-	guint i;
-
-	for (i = 0; i < d->names->len; i++) {
-		const char *text = g_ptr_array_index(d->texts, i);
-		if (!out_write_file(stage, g_ptr_array_index(d->names, i), text, strlen(text), e))
-			return 0;
-	}
 	/* spec.pdf, annex.pdf and the checklists (render_pdf.c, in the module). */
-	if (d->m != NULL && wants_format(c, "pdf")) {
+	if (wants_format(c, "pdf")) {
 		char *pdf_yaml = template_path(c, s->id, "pdf.yaml");
 		char *cl_yaml = template_path(c, s->id, "checklists.yaml");
-		int done = pdfmod_render_contract(d->m, d->lb, pdf_yaml, cl_yaml, stage, c->errf, e);
+		int done = pdfmod_render_contract(m, lb, pdf_yaml, cl_yaml, stage, c->errf, e);
 		g_free(pdf_yaml);
 		g_free(cl_yaml);
 		if (!done)
-			return 0;
+			goto out;
 	}
-	return 1;
-}
-
-static void docs_clear(contract_docs *d)
-{
-	if (d->names != NULL)
-		g_ptr_array_free(d->names, TRUE);
-	if (d->texts != NULL)
-		g_ptr_array_free(d->texts, TRUE);
-	doc_free(d->m);
-	sel_free(d->ann);
-	memset(d, 0, sizeof *d);
+	ok = 1;
+out:
+	doc_free(m);
+	sel_free(ann);
+	return ok;
 }
 
 /* ---- check ---- */
@@ -1033,11 +1006,10 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	sp_source *s = NULL;
 	sel_result *r = NULL;
 	selection_texts texts = { 0 };
-	contract_docs docs = { 0 };
 	GThread *worker;
 	char *final = NULL, *stage = NULL, *stamp = NULL;
 	const char *prev;
-	int ok = 0, rendered;
+	int ok = 0, written;
 
 	if (ct == NULL)
 		goto out;
@@ -1064,10 +1036,12 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	r = sel_run(ct, c->lua, &c->lim, e);
 	if (r == NULL)
 		goto out;
-	/* selection.json on a second core while this one renders the
-	 * documents and selection.md: they only read the selection. Only for
-	 * a large one: at 3,000 clauses it saves some 3 ms of 42, at 300 the
-	 * thread costs as much as it saves (bench/README.md). */
+	/* selection.json on a second core while this one renders and writes
+	 * selection.md and the documents: they only read the selection. Only
+	 * for a large one: at 3,000 clauses it saves some 3 ms of 42, at 300
+	 * the thread costs as much as it saves (bench/README.md). */
+	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
+		goto out;
 	texts.r = r;
 	worker = c->threads && r->n >= c->thread_min
 	                 ? util_thread_new("selection", render_selection_json, &texts)
@@ -1075,16 +1049,12 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	if (worker == NULL)
 		render_selection_json(&texts);
 	texts.md = render_md_selection(r);
-	rendered = docs_render(c, r, &docs, e);
+	written = out_write_file(stage, "selection.md", texts.md, strlen(texts.md), e) &&
+	          write_documents(c, r, stage, e);
 	if (worker != NULL)
 		g_thread_join(worker);
-	if (!rendered)
-		goto out;
-	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
-		goto out;
-	if (!out_write_file(stage, "selection.json", texts.json, strlen(texts.json), e) ||
-	    !out_write_file(stage, "selection.md", texts.md, strlen(texts.md), e) ||
-	    !docs_write(c, &docs, s, stage, e) ||
+	if (!written ||
+	    !out_write_file(stage, "selection.json", texts.json, strlen(texts.json), e) ||
 	    (stamp != NULL && !stamp_write(stage, stamp, e)) || !out_commit_dir(stage, final, e))
 		goto out;
 	g_free(stage);
@@ -1109,7 +1079,6 @@ out:
 	g_free(final);
 	g_free(texts.json);
 	g_free(texts.md);
-	docs_clear(&docs);
 	g_free(stamp);
 	sel_free(r);
 	contract_free(ct);

@@ -89,9 +89,13 @@ char *render_md_selection(const sel_result *r)
 			const sel_item *it = &r->items[i];
 			if (it->verdict != groups[g].v)
 				continue;
-			g_string_append_printf(out, "\n### %s ", it->clause->number);
+			g_string_append(out, "\n### ");
+			g_string_append(out, it->clause->number);
+			g_string_append_c(out, ' ');
 			md_inline(out, spec_clause_title(s, it->clause));
-			g_string_append_printf(out, "\n\n%s\n\n理由: ", it->clause->body);
+			g_string_append(out, "\n\n");
+			g_string_append(out, it->clause->body);
+			g_string_append(out, "\n\n理由: ");
 			md_inline(out, it->reason);
 			g_string_append_c(out, '\n');
 		}
@@ -102,8 +106,11 @@ char *render_md_selection(const sel_result *r)
 		g_string_append_printf(out, "\n## 対象外（not-applicable）: %zu件\n\n", count);
 		for (i = 0; i < r->n; i++)
 			if (r->items[i].verdict == V_NOT_APPLICABLE) {
-				g_string_append_printf(out, "- %s %s: ", r->items[i].clause->number,
-				                       r->items[i].clause->id);
+				g_string_append(out, "- ");
+				g_string_append(out, r->items[i].clause->number);
+				g_string_append_c(out, ' ');
+				g_string_append(out, r->items[i].clause->id);
+				g_string_append(out, ": ");
 				md_inline(out, r->items[i].reason);
 				g_string_append_c(out, '\n');
 			}

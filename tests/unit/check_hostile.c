@@ -663,13 +663,19 @@ static void expect_output_kept(const char *op, unsigned long nth, int errnum, co
 
 START_TEST(full_disk)
 {
-	expect_output_kept("write", 1, ENOSPC, "selection.json:1:1: error: cannot write: No space left on device");
+	expect_output_kept("write", 1, ENOSPC, "selection.md:1:1: error: cannot write: No space left on device");
 	expect_output_kept("write", 4, ENOSPC, "error: cannot write: No space left on device");
 	/* Staged files are flushed together when their directory is
 	 * committed: the first flush of a build is that one. */
 	expect_output_kept("fsync", 1, EDQUOT, "error: cannot flush: Disk quota exceeded");
 	expect_output_kept("create", 3, ENOSPC, "error: cannot create: No space left on device");
 	expect_output_kept("rename", 2, EIO, "error: cannot rename into place: Input/output error");
+	/* The same while a second thread renders selection.json (a build of
+	 * 1,000 clauses or more): it is waited for, and nothing is left. */
+	g_setenv("CLAUSEGEN_TEST_THREAD_MIN", "0", TRUE);
+	expect_output_kept("write", 1, ENOSPC, "selection.md:1:1: error: cannot write: No space left on device");
+	expect_output_kept("write", 4, ENOSPC, "error: cannot write: No space left on device");
+	g_unsetenv("CLAUSEGEN_TEST_THREAD_MIN");
 }
 END_TEST
 
