@@ -9,28 +9,48 @@ void jw_init(jw_writer *w)
 	w->depth = 0;
 }
 
+/* The length of the run at the start of `s` (of `n` bytes) that JSON
+ * prints as it is: no '"', '\\' or control byte. Eight bytes at a time
+ * (the classic has-zero-byte test on the word xor'ed with each byte
+ * sought, and a has-less-than for the controls): the byte loop was a
+ * tenth of a 3,000-clause build, scanning 1.7 MB of clause text. */
+static size_t plain_run(const char *s, size_t n)
+{
+	const guint64 ones = 0x0101010101010101u, highs = 0x8080808080808080u;
+	size_t i = 0;
+
+	for (; i + 8 <= n; i += 8) {
+		guint64 w, q, b;
+		memcpy(&w, s + i, 8);
+		q = w ^ (ones * '"');
+		b = w ^ (ones * '\\');
+		if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs)
+			break;
+	}
+	while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
+		i++;
+	return i;
+}
+
 /* A string as JSON, escaped by jansson (docs/architecture.md: escaping is
  * the library's, never hand-written); only the structure around it is
  * streamed here. Written straight into the end of `o`: jansson never
  * needs more than six bytes per byte (\u00XX) and the quotes. */
 static void esc(GString *o, const char *s)
 {
-	size_t len = 0, cap, at = o->len, n;
+	size_t total = strlen(s), len, cap, at = o->len, n;
 	json_t *j;
 
-	/* The bytes JSON escapes: '"', '\\' and the controls (a loop, not
-	 * strcspn, which builds a table of its 34-byte set on every call). */
-	while ((unsigned char)s[len] >= 0x20 && s[len] != '"' && s[len] != '\\')
-		len++;
+	len = plain_run(s, total);
 
 	/* Nothing to escape (most ids, numbers, titles): as it is. */
-	if (s[len] == '\0') {
+	if (len == total) {
 		g_string_append_c(o, '"');
 		g_string_append_len(o, s, (gssize)len);
 		g_string_append_c(o, '"');
 		return;
 	}
-	len += strlen(s + len);
+	len = total;
 	cap = len * 6 + 3;
 	/* The texts were validated as UTF-8 when they were read. */
 	j = json_string_nocheck(s);

@@ -524,6 +524,52 @@ END_TEST
 /* jsonw writes what jansson's json_dumps(JSON_INDENT(2) | JSON_PRESERVE_ORDER)
  * wrote for the same values, escapes included: selection.json must not change
  * by the switch, and tools that read it may compare bytes. */
+/* Every byte JSON escapes, at every position of strings up to 40 bytes
+ * long around plain ASCII and UTF-8 (jsonw scans 8 bytes at a time): the
+ * same text as jansson's. */
+START_TEST(jsonw_escapes_at_every_position)
+{
+	static const char specials[] = { '"', '\\', '\n', '\x01', '\x1f', '\t' };
+	static const char *const fills[] = { "a", "\xe6\x97\xa5", " ", "\x7f" };
+	size_t len, at, k, f;
+
+	for (f = 0; f < G_N_ELEMENTS(fills); f++)
+		for (len = 1; len <= 40; len++)
+			for (at = 0; at < len; at++)
+				for (k = 0; k < G_N_ELEMENTS(specials); k++) {
+					GString *t = g_string_new(NULL);
+					jw_writer w;
+					json_t *j;
+					char *got, *want, *dumped;
+
+					while (t->len < len)
+						g_string_append(t, fills[f]);
+					g_string_truncate(t, len - len % strlen(fills[f]));
+					if (at < t->len)
+						t->str[at] = specials[k];
+					else
+						g_string_append_c(t, specials[k]);
+					if (!g_utf8_validate(t->str, -1, NULL)) {
+						g_string_free(t, TRUE);
+						continue;
+					}
+					jw_init(&w);
+					jw_str(&w, NULL, t->str);
+					got = jw_finish(&w);
+					j = json_string(t->str);
+					dumped = json_dumps(j, JSON_ENCODE_ANY);
+					want = g_strconcat(dumped, "\n", NULL);
+					ck_assert_msg(strcmp(got, want) == 0, "fill %zu len %zu at %zu special %zu: %s != %s",
+					              f, len, at, k, got, want);
+					free(dumped);
+					json_decref(j);
+					g_free(want);
+					g_free(got);
+					g_string_free(t, TRUE);
+				}
+}
+END_TEST
+
 START_TEST(jsonw_matches_jansson)
 {
 	static const char *const texts[] = {
@@ -627,6 +673,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, utf8_cols);
 	tcase_add_test(tc, is_dir_file);
 	tcase_add_test(tc, jsonw_matches_jansson);
+	tcase_add_test(tc, jsonw_escapes_at_every_position);
 	suite_add_tcase(s, tc);
 	return s;
 }
