@@ -18,11 +18,17 @@
 
 #define JW_MAX_DEPTH 32
 
+/* The bytes JSON escapes are all below this: the controls, '"', '\\'. */
+#define JW_ESC_BYTES 0x5d
+
 typedef struct {
 	GString *out;
 	int depth;
 	char close[JW_MAX_DEPTH];  /* '}' or ']' of each open container */
 	int empty[JW_MAX_DEPTH];   /* nothing written in it yet */
+	/* jansson's escape of each byte it escapes, asked once per writer
+	 * (esc[0][0] == 0 until then): "\n", "\u0001", ... */
+	char esc[JW_ESC_BYTES][8];
 } jw_writer;
 
 void jw_init(jw_writer *w);

@@ -8,6 +8,7 @@
 #include "labels.h"
 #include "render.h"
 #include "tmpl.h"
+#include "util.h"
 
 /* Runs without a special character are copied whole (most of a Japanese
  * text). */
@@ -15,15 +16,15 @@ void render_html_escape_append(GString *o, const char *s)
 {
 	for (;;) {
 		size_t n = strcspn(s, "&<>\"'");
-		g_string_append_len(o, s, (gssize)n);
+		util_append(o, s, (size_t)n);
 		s += n;
 		switch (*s) {
 		case '\0': return;
-		case '&': g_string_append(o, "&amp;"); break;
-		case '<': g_string_append(o, "&lt;"); break;
-		case '>': g_string_append(o, "&gt;"); break;
-		case '"': g_string_append(o, "&quot;"); break;
-		default: g_string_append(o, "&#39;"); break;
+		case '&': UTIL_APPEND_LIT(o, "&amp;"); break;
+		case '<': UTIL_APPEND_LIT(o, "&lt;"); break;
+		case '>': UTIL_APPEND_LIT(o, "&gt;"); break;
+		case '"': UTIL_APPEND_LIT(o, "&quot;"); break;
+		default: UTIL_APPEND_LIT(o, "&#39;"); break;
 		}
 		s++;
 	}
@@ -127,7 +128,7 @@ static void append_int(GString *o, int v)
 	} while (u != 0);
 	if (v < 0)
 		b[--i] = '-';
-	g_string_append_len(o, b + i, (gssize)(sizeof b - i));
+	util_append(o, b + i, (size_t)(sizeof b - i));
 }
 
 static void html_node(const doc_node *n, int enter, void *ud)
@@ -138,37 +139,37 @@ static void html_node(const doc_node *n, int enter, void *ud)
 	if (!n->is_clause) {
 		int h = n->depth + 2 > 6 ? 6 : n->depth + 2;
 		if (!enter) {
-			g_string_append(o, "</section>\n");
+			UTIL_APPEND_LIT(o, "</section>\n");
 			return;
 		}
-		g_string_append(o, "<section class=\"sec depth-");
+		UTIL_APPEND_LIT(o, "<section class=\"sec depth-");
 		append_int(o, n->depth);
-		g_string_append(o, "\" id=\"sec-");
+		UTIL_APPEND_LIT(o, "\" id=\"sec-");
 		render_html_escape_append(o, n->section->id);
-		g_string_append(o, "\">\n<h");
+		UTIL_APPEND_LIT(o, "\">\n<h");
 		append_int(o, h);
-		g_string_append(o, "><span class=\"num\">");
+		UTIL_APPEND_LIT(o, "><span class=\"num\">");
 		render_html_escape_append(o, n->label);
-		g_string_append(o, "</span>");
+		UTIL_APPEND_LIT(o, "</span>");
 		render_html_escape_append(o, n->title);
-		g_string_append(o, "</h");
+		UTIL_APPEND_LIT(o, "</h");
 		append_int(o, h);
-		g_string_append(o, ">\n");
+		UTIL_APPEND_LIT(o, ">\n");
 		return;
 	}
 	if (enter) {
 		const char *mark = labels_marker(c->lb, n, c->kind), *html;
-		g_string_append(o, "<div class=\"clause depth-");
+		UTIL_APPEND_LIT(o, "<div class=\"clause depth-");
 		append_int(o, n->depth);
-		g_string_append(o, "\" id=\"");
+		UTIL_APPEND_LIT(o, "\" id=\"");
 		render_html_escape_append(o, n->clause->id);
-		g_string_append(o, "\">\n<span class=\"num\">");
+		UTIL_APPEND_LIT(o, "\">\n<span class=\"num\">");
 		render_html_escape_append(o, n->label);
-		g_string_append(o, "</span>\n<div class=\"text\">\n");
+		UTIL_APPEND_LIT(o, "</span>\n<div class=\"text\">\n");
 		if (n->title) {
-			g_string_append(o, "<p class=\"title\">");
+			UTIL_APPEND_LIT(o, "<p class=\"title\">");
 			render_html_escape_append(o, n->title);
-			g_string_append(o, "</p>\n");
+			UTIL_APPEND_LIT(o, "</p>\n");
 		}
 		html = n->body_html;
 		/* The source cache keeps each body's HTML: the same Markdown
@@ -177,13 +178,13 @@ static void html_node(const doc_node *n, int enter, void *ud)
 			html = n->clause->body_html;
 		if (html == NULL) /* rendered once for spec and annex: the node's cache only */
 			html = ((doc_node *)n)->body_html = render_body_html(n->body);
-		g_string_append(o, html);
+		util_append_str(o, html);
 		if (mark[0]) {
-			g_string_append(o, "<p class=\"mark\">");
+			UTIL_APPEND_LIT(o, "<p class=\"mark\">");
 			render_html_escape_append(o, mark);
-			g_string_append(o, "</p>\n");
+			UTIL_APPEND_LIT(o, "</p>\n");
 		}
-		g_string_append(o, "</div>\n</div>\n");
+		UTIL_APPEND_LIT(o, "</div>\n</div>\n");
 	}
 }
 
@@ -200,12 +201,12 @@ static void html_rows(GString *o, const ynode *cols, const ynode *rows, int leve
 		for (j = 0; j < cols->n; j++) {
 			const ynode *id = yn_get(cols->items[j], "id");
 			const ynode *v = id ? yn_get(r, id->str) : NULL;
-			g_string_append(o, "<td>");
+			UTIL_APPEND_LIT(o, "<td>");
 			if (v && v->type == YN_SCALAR)
 				render_html_escape_append(o, v->str);
-			g_string_append(o, "</td>");
+			UTIL_APPEND_LIT(o, "</td>");
 		}
-		g_string_append(o, "</tr>\n");
+		UTIL_APPEND_LIT(o, "</tr>\n");
 		if (items && items->type == YN_SEQ)
 			html_rows(o, cols, items, level + 1);
 	}
@@ -221,32 +222,32 @@ static void html_appendices(GString *o, const doc_model *m)
 		const ynode *cols = yn_get(a->meta, "columns");
 		const ynode *rows = yn_get(a->meta, "rows");
 		char *body = render_body_html(a->body);
-		g_string_append(o, "<section class=\"appendix\" id=\"app-");
+		UTIL_APPEND_LIT(o, "<section class=\"appendix\" id=\"app-");
 		render_html_escape_append(o, a->id);
-		g_string_append(o, "\">\n<h2>");
+		UTIL_APPEND_LIT(o, "\">\n<h2>");
 		render_html_escape_append(o, a->title);
-		g_string_append(o, "</h2>\n");
-		g_string_append(o, body);
+		UTIL_APPEND_LIT(o, "</h2>\n");
+		util_append_str(o, body);
 		free(body);
 		if (cols && cols->type == YN_SEQ) {
-			g_string_append(o, "<table>\n<thead><tr>");
+			UTIL_APPEND_LIT(o, "<table>\n<thead><tr>");
 			for (j = 0; j < cols->n; j++) {
 				const ynode *name = yn_get(cols->items[j], "name");
-				g_string_append(o, "<th>");
+				UTIL_APPEND_LIT(o, "<th>");
 				if (name && name->type == YN_SCALAR)
 					render_html_escape_append(o, name->str);
-				g_string_append(o, "</th>");
+				UTIL_APPEND_LIT(o, "</th>");
 			}
-			g_string_append(o, "</tr></thead>\n");
+			UTIL_APPEND_LIT(o, "</tr></thead>\n");
 			/* No <tbody> without rows: an empty one is invalid to tidy. */
 			if (rows != NULL && rows->type == YN_SEQ && rows->n > 0) {
-				g_string_append(o, "<tbody>\n");
+				UTIL_APPEND_LIT(o, "<tbody>\n");
 				html_rows(o, cols, rows, 0);
-				g_string_append(o, "</tbody>\n");
+				UTIL_APPEND_LIT(o, "</tbody>\n");
 			}
-			g_string_append(o, "</table>\n");
+			UTIL_APPEND_LIT(o, "</table>\n");
 		}
-		g_string_append(o, "</section>\n");
+		UTIL_APPEND_LIT(o, "</section>\n");
 	}
 }
 

@@ -6,6 +6,7 @@
 #include "labels.h"
 #include "render.h"
 #include "tmpl.h"
+#include "util.h"
 #include "ynode.h"
 
 /* Heading text for each verdict group, in the order of the report. */
@@ -24,7 +25,7 @@ static void md_inline(GString *out, const char *s)
 {
 	for (;;) {
 		size_t n = strcspn(s, "\\`*_[]<>#|!&\n");
-		g_string_append_len(out, s, (gssize)n);
+		util_append(out, s, (size_t)n);
 		s += n;
 		if (*s == '\0')
 			return;
@@ -54,9 +55,9 @@ char *render_md_selection(const sel_result *r)
 	GString *out = g_string_new(NULL);
 	size_t i, g, count;
 
-	g_string_append(out, "# 選定結果: ");
+	UTIL_APPEND_LIT(out, "# 選定結果: ");
 	md_inline(out, c->title);
-	g_string_append(out, "\n\n");
+	UTIL_APPEND_LIT(out, "\n\n");
 	field(out, "契約ID", c->id);
 	field(out, "契約番号", c->number);
 	field(out, "発注者", c->orderer);
@@ -89,13 +90,13 @@ char *render_md_selection(const sel_result *r)
 			const sel_item *it = &r->items[i];
 			if (it->verdict != groups[g].v)
 				continue;
-			g_string_append(out, "\n### ");
-			g_string_append(out, it->clause->number);
+			UTIL_APPEND_LIT(out, "\n### ");
+			util_append_str(out, it->clause->number);
 			g_string_append_c(out, ' ');
 			md_inline(out, spec_clause_title(s, it->clause));
-			g_string_append(out, "\n\n");
-			g_string_append(out, it->clause->body);
-			g_string_append(out, "\n\n理由: ");
+			UTIL_APPEND_LIT(out, "\n\n");
+			util_append_str(out, it->clause->body);
+			UTIL_APPEND_LIT(out, "\n\n理由: ");
 			md_inline(out, it->reason);
 			g_string_append_c(out, '\n');
 		}
@@ -106,11 +107,11 @@ char *render_md_selection(const sel_result *r)
 		g_string_append_printf(out, "\n## 対象外（not-applicable）: %zu件\n\n", count);
 		for (i = 0; i < r->n; i++)
 			if (r->items[i].verdict == V_NOT_APPLICABLE) {
-				g_string_append(out, "- ");
-				g_string_append(out, r->items[i].clause->number);
+				UTIL_APPEND_LIT(out, "- ");
+				util_append_str(out, r->items[i].clause->number);
 				g_string_append_c(out, ' ');
-				g_string_append(out, r->items[i].clause->id);
-				g_string_append(out, ": ");
+				util_append_str(out, r->items[i].clause->id);
+				UTIL_APPEND_LIT(out, ": ");
 				md_inline(out, r->items[i].reason);
 				g_string_append_c(out, '\n');
 			}
@@ -153,13 +154,13 @@ static void md_node(const doc_node *n, int enter, void *ud)
 	mark = labels_marker(c->lb, n, c->kind);
 	g_string_append_printf(o, "\n%s　", n->label);
 	if (n->title) {
-		g_string_append(o, "**");
+		UTIL_APPEND_LIT(o, "**");
 		md_inline(o, n->title);
-		g_string_append(o, "**\n\n");
+		UTIL_APPEND_LIT(o, "**\n\n");
 	}
-	g_string_append(o, n->body);
+	util_append_str(o, n->body);
 	if (mark[0]) {
-		g_string_append(o, "\n\n");
+		UTIL_APPEND_LIT(o, "\n\n");
 		md_inline(o, mark);
 	}
 	g_string_append_c(o, '\n');
@@ -180,10 +181,10 @@ static void md_rows(GString *o, const ynode *cols, const ynode *rows, int level)
 			if (v == NULL || v->type != YN_SCALAR)
 				continue;
 			if (!first)
-				g_string_append(o, " / ");
+				UTIL_APPEND_LIT(o, " / ");
 			if (j > 1 && name && name->type == YN_SCALAR) {
 				md_inline(o, name->str);
-				g_string_append(o, ": ");
+				UTIL_APPEND_LIT(o, ": ");
 			}
 			md_inline(o, v->str);
 			first = 0;
@@ -208,7 +209,7 @@ char *render_md_doc(const doc_model *m, doc_kind k, const char *tmpl, const char
 	for (i = 0; i < m->napps; i++) {
 		const sp_appendix *a = &s->apps[m->apps[i]];
 		const ynode *cols = yn_get(a->meta, "columns");
-		g_string_append(apps, "\n## ");
+		UTIL_APPEND_LIT(apps, "\n## ");
 		md_inline(apps, a->title);
 		g_string_append_printf(apps, "\n\n%s\n\n", a->body);
 		if (cols && cols->type == YN_SEQ)
