@@ -212,9 +212,23 @@ static int entry_value(lua_State *L, const sp_source *s, lua_Integer code, size_
 	return !lua_isnil(L, -1);
 }
 
-/* Index of `key` among the entries of the view, or -1: one lookup in the
- * map of its kind (comparing the key with each entry was most of the cost
- * of reading a view). */
+/* The clause_keys index of the field named by `k` (`n` bytes, which may
+ * hold a NUL), or -1, with no call into Lua: a clause's fields are most of
+ * the reads a script makes. */
+static long clause_key(const char *k, size_t n)
+{
+	size_t i;
+
+	for (i = 0; clause_keys[i] != NULL; i++)
+		if (clause_keys[i][0] == k[0] && strlen(clause_keys[i]) == n &&
+		    memcmp(clause_keys[i], k, n) == 0)
+			return (long)i;
+	return -1;
+}
+
+/* Index of `key` among the entries of the view, or -1: for a table, class
+ * or category id one lookup in the map of its kind (comparing the key with
+ * each entry through Lua was most of the cost of reading a view). */
 static long find_entry(lua_State *L, lua_Integer code, int key)
 {
 	static const int slot[] = { KEYS_CLAUSE, KEYS_MARKS, KEYS_ROWS, KEYS_CATS };
@@ -223,6 +237,11 @@ static long find_entry(lua_State *L, lua_Integer code, int key)
 
 	if (lua_type(L, key) != LUA_TSTRING)
 		return -1;
+	if (kind == K_CLAUSE) {
+		size_t n;
+		const char *k = lua_tolstring(L, key, &n);
+		return clause_key(k, n);
+	}
 	lua_rawgeti(L, lua_upvalueindex(UV_KEYS),
 	            slot[kind] + (kind == K_CATS ? (lua_Integer)CODE_T(code) : 0));
 	lua_pushvalue(L, key);
