@@ -2,6 +2,7 @@
 
 #include <glib.h>
 #include <lauxlib.h>
+#include <stdio.h>
 #include <string.h>
 
 #include "sandbox.h"
@@ -20,7 +21,7 @@ enum { K_CLAUSE, K_MARKS, K_ROWS, K_CATS };
 #define CODE_CI(c) ((size_t)((c) >> 42))
 
 /* Upvalues of the metamethods (one set per context). */
-enum { UV_SRC = 1, UV_IDS, UV_SECS, UV_EMPTY, UV_KEYS, UV_META, UV_N = UV_META };
+enum { UV_SRC = 1, UV_IDS, UV_SECS, UV_EMPTY, UV_KEYS, UV_CONDS, UV_META, UV_N = UV_META };
 
 /* Where the key -> entry maps of each kind of view are in UV_KEYS: one for
  * the clause's fields, table ids, class ids, then one of category ids per
@@ -73,14 +74,54 @@ static const sp_source *source(lua_State *L)
 	return lua_touserdata(L, lua_upvalueindex(UV_SRC));
 }
 
-/* A list of conditions, as {attr = id, values = {…}} views. */
+/* Pushes the text that identifies a list of conditions (each attribute's
+ * index and values, NUL-separated) and returns 1, or returns 0 and pushes
+ * nothing when it would not fit the buffer. */
+static int push_conds_key(lua_State *L, const sp_cond *cd, size_t n)
+{
+	char buf[512];
+	size_t i, j, k = 0;
+
+	for (i = 0; i < n; i++) {
+		int w = snprintf(buf + k, sizeof buf - k, "%zu", cd[i].attr);
+		if (w < 0 || (size_t)w + 1 >= sizeof buf - k)
+			return 0;
+		k += (size_t)w + 1; /* the NUL snprintf wrote is the separator */
+		for (j = 0; j < cd[i].nvalues; j++) {
+			size_t len = strlen(cd[i].values[j]);
+			if (len + 2 >= sizeof buf - k)
+				return 0;
+			memcpy(buf + k, cd[i].values[j], len + 1);
+			k += len + 1;
+		}
+		buf[k++] = '\n'; /* ends a condition: no value holds one */
+	}
+	lua_pushlstring(L, buf, k);
+	return 1;
+}
+
+/* A list of conditions, as {attr = id, values = {…}} views. Clauses with
+ * the same conditions share one view, built once per run (UV_CONDS): a
+ * list of read-only tables costs some 20,000 instructions to build, and a
+ * source has few distinct lists. Views are read-only, so sharing one is
+ * sharing a value, as with the sections and the empty list. */
 static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size_t n)
 {
 	size_t i, j;
+	int keyed;
 
 	if (n == 0) {
 		lua_pushvalue(L, lua_upvalueindex(UV_EMPTY));
 		return;
+	}
+	keyed = push_conds_key(L, cd, n);
+	if (keyed) {
+		lua_pushvalue(L, -1);
+		if (lua_rawget(L, lua_upvalueindex(UV_CONDS)) != LUA_TNIL) {
+			lua_remove(L, -2);
+			return;
+		}
+		lua_pop(L, 1); /* the key stays, under the view to come */
 	}
 	lua_createtable(L, (int)n, 0);
 	for (i = 0; i < n; i++) {
@@ -96,6 +137,12 @@ static void push_conds(lua_State *L, const sp_source *s, const sp_cond *cd, size
 		lua_rawseti(L, -2, (lua_Integer)i + 1);
 	}
 	sb_readonly(L);
+	if (keyed) {
+		lua_pushvalue(L, -2);
+		lua_pushvalue(L, -2);
+		lua_rawset(L, lua_upvalueindex(UV_CONDS));
+		lua_remove(L, -2);
+	}
 }
 
 static void push_apps(lua_State *L, const sp_source *s, const sp_clause *c)
@@ -358,6 +405,7 @@ void selview_open(lua_State *L, const sp_source *s, int sections, int empty)
 		push_keys(L, s, K_CATS, t);
 		lua_rawseti(L, -2, KEYS_CATS + (lua_Integer)t);
 	}
+	lua_createtable(L, 0, 0);           /* conds: key text -> shared view */
 	lua_pushvalue(L, meta);
 	set_method(L, meta, "__index", cv_index);
 	set_method(L, meta, "__len", cv_len);
