@@ -10,27 +10,41 @@ static const char *const kana[] = {
 	"ム", "メ", "モ", "ヤ", "ユ", "ヨ", "ラ", "リ", "ル", "レ", "ロ", "ワ", "ヲ", "ン"
 };
 
+/* `pre`, `n` in decimal and `post`: a label is made for every clause of
+ * every document, and printf's machinery was most of numbering them. */
+static char *around(const char *pre, size_t n, const char *post)
+{
+	char digits[24], *d = digits + sizeof digits;
+
+	*--d = '\0';
+	do {
+		*--d = (char)('0' + n % 10);
+		n /= 10;
+	} while (n != 0);
+	return g_strconcat(pre, d, post, NULL);
+}
+
 char *num_label(int depth, size_t n)
 {
 	switch (depth) {
 	case 0:
-		return g_strdup_printf("第%zu", n);
+		return around("第", n, "");
 	case 1:
-		return g_strdup_printf("%zu", n);
+		return around("", n, "");
 	case 2:
-		return g_strdup_printf("(%zu)", n);
+		return around("(", n, ")");
 	case 3:
 		if (n >= 1 && n <= G_N_ELEMENTS(kana))
 			return g_strdup(kana[n - 1]);
 		break;
 	case 4:
 		if (n >= 1 && n <= G_N_ELEMENTS(kana))
-			return g_strdup_printf("(%s)", kana[n - 1]);
+			return g_strconcat("(", kana[n - 1], ")", NULL);
 		break;
 	default:
 		break;
 	}
-	return g_strdup_printf("(%zu)", n);
+	return around("(", n, ")");
 }
 
 /* Length of the longest word of `list` that `p` starts with, or 0. */
