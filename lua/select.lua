@@ -139,7 +139,11 @@ end
 function M.conditions(clause, contract, source, verdict, reason)
   if verdict == "not-applicable" then return verdict, reason end
   local unknown = nil -- made only for a clause that has one
-  for _, cond in ipairs(clause.when) do
+  local when, unless = clause.when, clause.unless
+  -- Most clauses have no conditions: when[1] says so without calling
+  -- ipairs and its iterator.
+  if when[1] == nil and unless[1] == nil then return verdict, reason end
+  for _, cond in ipairs(when) do
     local attr, wanted = cond.attr, cond.values
     local value = contract.attributes[attr]
     local name = source.attributes[attr].name
@@ -152,7 +156,7 @@ function M.conditions(clause, contract, source, verdict, reason)
           reason, name, attr, list_text(wanted), show(value))
     end
   end
-  for _, cond in ipairs(clause.unless) do
+  for _, cond in ipairs(unless) do
     local attr, wanted = cond.attr, cond.values
     local value = contract.attributes[attr]
     if value ~= nil and matches(value, wanted) then
