@@ -52,6 +52,10 @@ void spcache_note(spcache *sc, const char *rel, const char *path);
  * the image keeps: a source from an image has them all. */
 void spcache_save(spcache *sc, sp_source *s);
 
+/* Unmaps the image a cached source was read from (sp_source.image; NULL:
+ * nothing). For spec_free. */
+void spcache_image_free(unsigned char *img, size_t len);
+
 /* ---- values computed from a directory's files ----
  *
  * The same cache for a string computed from the files under `dir` (stamp.c:

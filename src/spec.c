@@ -1150,7 +1150,7 @@ void spec_free(sp_source *s)
 	g_strfreev(s->vendor_terms);
 	g_strfreev(s->protect);
 	g_free(s->preamble);
-	g_free(s->image);
+	spcache_image_free(s->image, s->image_len);
 	g_free(s);
 }
 

@@ -104,9 +104,10 @@ typedef struct {
 
 typedef struct sp_source {
 	/* A source read from the cache (spcache.h) owns the image it was read
-	 * from, and the id, number, title, body, body_html and note of its
-	 * clauses point into it; spec_free frees them with it. NULL for a
-	 * parsed source, whose strings are all its own allocations. */
+	 * from (mapped read-only), and the id, number, title, body, body_html
+	 * and note of its clauses point into it; spec_free unmaps it with
+	 * them. NULL for a parsed source, whose strings are all its own
+	 * allocations. */
 	unsigned char *image;
 	size_t image_len;
 	char *id, *title, *publisher, *version;
