@@ -990,13 +990,14 @@ typedef struct {
 	char *json, *md;
 } selection_texts;
 
-/* selection.json: the longer of the two (jansson escapes 600 multi-line
- * texts at 3,000 clauses), so the one a second thread takes. */
-static gpointer render_selection_json(gpointer data)
+/* selection.json and selection.md, which a second thread renders while
+ * this one renders and writes the documents (build_one). */
+static gpointer render_selection_texts(gpointer data)
 {
 	selection_texts *t = data;
 
 	t->json = render_json_selection(t->r);
+	t->md = render_md_selection(t->r);
 	return NULL;
 }
 
@@ -1036,24 +1037,23 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	r = sel_run(ct, c->lua, &c->lim, e);
 	if (r == NULL)
 		goto out;
-	/* selection.json on a second core while this one renders and writes
-	 * selection.md and the documents: they only read the selection. Only
-	 * for a large one: at 3,000 clauses it saves some 3 ms of 42, at 300
-	 * the thread costs as much as it saves (bench/README.md). */
+	/* selection.json and .md on a second core while this one renders and
+	 * writes the documents: they only read the selection. Only for a large
+	 * one: at 3,000 clauses it saves some 3 ms of 30, at 300 the thread
+	 * costs more than it saves (bench/README.md). */
 	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
 		goto out;
 	texts.r = r;
 	worker = c->threads && r->n >= c->thread_min
-	                 ? util_thread_new("selection", render_selection_json, &texts)
+	                 ? util_thread_new("selection", render_selection_texts, &texts)
 	                 : NULL;
 	if (worker == NULL)
-		render_selection_json(&texts);
-	texts.md = render_md_selection(r);
-	written = out_write_file(stage, "selection.md", texts.md, strlen(texts.md), e) &&
-	          write_documents(c, r, stage, e);
+		render_selection_texts(&texts);
+	written = write_documents(c, r, stage, e);
 	if (worker != NULL)
 		g_thread_join(worker);
 	if (!written ||
+	    !out_write_file(stage, "selection.md", texts.md, strlen(texts.md), e) ||
 	    !out_write_file(stage, "selection.json", texts.json, strlen(texts.json), e) ||
 	    (stamp != NULL && !stamp_write(stage, stamp, e)) || !out_commit_dir(stage, final, e))
 		goto out;

@@ -26,7 +26,9 @@ struct doc_node {
 	sp_verdict verdict;       /* the contract's verdict (annex) */
 	int announce;             /* the spec's verdict, -1 if not in its table */
 	const char *reason;
-	char *body;               /* clause Markdown, party terms substituted */
+	char *body;               /* clause Markdown, party terms substituted
+	                           * (the source's string when the model is
+	                           * `borrowed`) */
 	/* The body as HTML, rendered by render_html.c the first time a
 	 * document needs it and kept for the others: the spec and the annex
 	 * of one model show the same body. A cache, not part of the model
@@ -45,6 +47,9 @@ typedef struct {
 	size_t napps;
 	const char *orderer, *vendor; /* party names in the documents */
 	char *build_date;         /* YYYY-MM-DD: SOURCE_DATE_EPOCH or today */
+	/* No party is renamed: the nodes' titles and bodies are the source's
+	 * own strings, borrowed, not copies (doc_free leaves them). */
+	int borrowed;
 } doc_model;
 
 /* Builds the model. `ann` is the selection by the spec's table

@@ -65,7 +65,7 @@ else
 	echo "FAIL build: two builds (source cache on, off) differ"
 	failed=$((failed + 1))
 fi
-# Once more with selection.json rendered on a second thread, as a
+# Once more with selection.json and .md rendered on a second thread, as a
 # build of 1,000 clauses or more does: the same bytes again.
 CLAUSEGEN_TEST_THREAD_MIN=0 "$bin" build -o "$tmp/build3" 2>/dev/null
 if diff -r "$tmp/build1" "$tmp/build3" > /dev/null; then

@@ -663,7 +663,7 @@ static void expect_output_kept(const char *op, unsigned long nth, int errnum, co
 
 START_TEST(full_disk)
 {
-	expect_output_kept("write", 1, ENOSPC, "selection.md:1:1: error: cannot write: No space left on device");
+	expect_output_kept("write", 1, ENOSPC, "spec.html:1:1: error: cannot write: No space left on device");
 	expect_output_kept("write", 4, ENOSPC, "error: cannot write: No space left on device");
 	/* Staged files are flushed together when their directory is
 	 * committed: the first flush of a build is that one. */
@@ -673,7 +673,7 @@ START_TEST(full_disk)
 	/* The same while a second thread renders selection.json (a build of
 	 * 1,000 clauses or more): it is waited for, and nothing is left. */
 	g_setenv("CLAUSEGEN_TEST_THREAD_MIN", "0", TRUE);
-	expect_output_kept("write", 1, ENOSPC, "selection.md:1:1: error: cannot write: No space left on device");
+	expect_output_kept("write", 1, ENOSPC, "spec.html:1:1: error: cannot write: No space left on device");
 	expect_output_kept("write", 4, ENOSPC, "error: cannot write: No space left on device");
 	g_unsetenv("CLAUSEGEN_TEST_THREAD_MIN");
 }
