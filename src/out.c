@@ -7,6 +7,7 @@
 #include <ftw.h>
 #include <glib.h>
 #include <glib/gstdio.h>
+#include <pthread.h>
 #include <signal.h>
 #include <sys/wait.h>
 #include <stdio.h>
@@ -274,10 +275,28 @@ void out_forget_children(void)
 	nchildren = 0;
 }
 
+/* The thread that installed the handlers (the program's main thread, and
+ * in a forked worker the same), and the handlers' settings. */
+static pthread_t main_thread;
+static struct sigaction cleanup_sa;
+
 static void on_signal(int sig)
 {
 	int i;
 
+	/* Threads a library starts (pango's and fontconfig's, while a PDF is
+	 * drawn) inherit the signals unblocked and may take one. Only the main
+	 * thread creates files in the staging directories, with the signals
+	 * held off around each creation: the cleanup must run there, or the
+	 * main thread could create a file in a directory being removed and
+	 * leave it behind. So the signal is handed to the main thread, with
+	 * the handler put back (SA_RESETHAND removed it). sigaction and
+	 * pthread_kill are async-signal-safe. */
+	if (!pthread_equal(pthread_self(), main_thread)) {
+		sigaction(sig, &cleanup_sa, NULL);
+		pthread_kill(main_thread, sig);
+		return;
+	}
 	/* The workers first, so that they clean up beside us; a broken pipe
 	 * of ours is no reason for theirs, but they are to stop all the same. */
 	for (i = 0; i < nchildren; i++)
@@ -302,6 +321,8 @@ void out_install_signal_cleanup(void)
 	sigemptyset(&sa.sa_mask);
 	for (i = 0; i < G_N_ELEMENTS(cleanup_signals); i++)
 		sigaddset(&sa.sa_mask, cleanup_signals[i]);
+	main_thread = pthread_self();
+	cleanup_sa = sa;
 	for (i = 0; i < G_N_ELEMENTS(cleanup_signals); i++) {
 		struct sigaction old;
 		/* A signal the caller chose to ignore (nohup) stays ignored. */
