@@ -9,6 +9,10 @@
 --             level when the source has no classes), when and unless (lists
 --             of {attr = id, values = {...}} in the clause's order),
 --             verdict (fixed verdict of a source without tables), appendices}
+--             and a method, not listed by pairs: clause:mark(table, class,
+--             category) is marks[table][class][category] in one call (class
+--             nil without classes), false when the clause has no row in
+--             the table
 --   contract {id, title, source, category, class, attributes = {[id] = value},
 --             include = {[clause id] = reason or true},
 --             exclude = {[clause id] = reason or true}}
@@ -114,13 +118,11 @@ function M.table_verdict(clause, contract, source)
     return source.default_verdict,
       ("基準の既定により%s"):format(M.labels[source.default_verdict])
   end
-  local rows = clause.marks[ctx.table]
-  if rows == nil then
+  -- clause.marks[table][class][category], in one call
+  local mark = clause:mark(ctx.table, ctx.classes and contract.class or nil, contract.category)
+  if mark == false then
     return "not-applicable", ctx.no_row
   end
-  local row = rows
-  if ctx.classes then row = rows[contract.class] end
-  local mark = row[contract.category]
   if mark == nil then
     return "not-applicable", ctx.no_column
   end

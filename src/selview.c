@@ -298,16 +298,59 @@ static long find_entry(lua_State *L, lua_Integer code, int key)
 	return (long)i - 1;
 }
 
+/* clause:mark(table, class, category): the clause's mark in that table,
+ * class row (nil for a source without classes) and category column, as
+ * clause.marks[table][class][category] gives it, in one call instead of
+ * three views made and read; false when the clause has no row in the
+ * table, nil when there is no such mark. Not a field: pairs does not list
+ * it (docs/spec-format.md, select.lua). */
+static int cv_mark(lua_State *L)
+{
+	const sp_source *s = source(L);
+	lua_Integer code = view_code(L, 1);
+	size_t ci, k = 0;
+	long t, i;
+	const sp_clause *c;
+
+	if (CODE_KIND(code) != K_CLAUSE)
+		return luaL_argerror(L, 1, "clause view expected");
+	ci = CODE_CI(code);
+	c = &s->clauses[ci];
+	t = find_entry(L, CODE(K_MARKS, ci, 0, 0), 2);
+	if (t < 0 || c->marks[t] == NULL) {
+		lua_pushboolean(L, 0);
+		return 1;
+	}
+	if (s->nclasses > 0) {
+		i = find_entry(L, CODE(K_ROWS, ci, (size_t)t, 0), 3);
+		if (i < 0) {
+			lua_pushnil(L);
+			return 1;
+		}
+		k = (size_t)i;
+	}
+	i = find_entry(L, CODE(K_CATS, ci, (size_t)t, k), 4);
+	if (i < 0)
+		lua_pushnil(L);
+	else
+		lua_pushstring(L, c->marks[t][k * s->tables[t].ncols + (size_t)i]);
+	return 1;
+}
+
 static int cv_index(lua_State *L)
 {
 	const sp_source *s = source(L);
 	lua_Integer code = view_code(L, 1);
 	long i = find_entry(L, code, 2);
 
-	if (i < 0)
-		lua_pushnil(L);
-	else
+	if (i >= 0) {
 		entry_value(L, s, code, (size_t)i);
+	} else if (CODE_KIND(code) == K_CLAUSE && lua_type(L, 2) == LUA_TSTRING &&
+	           strcmp(lua_tostring(L, 2), "mark") == 0) {
+		lua_getfield(L, lua_upvalueindex(UV_META), "__mark");
+	} else {
+		lua_pushnil(L);
+	}
 	return 1;
 }
 
@@ -416,6 +459,7 @@ void selview_open(lua_State *L, const sp_source *s, int sections, int empty)
 	/* Kept in the metatable for __pairs to hand out; the metatable
 	 * itself is out of the scripts' reach (__metatable). */
 	set_method(L, meta, "__next", cv_next);
+	set_method(L, meta, "__mark", cv_mark);
 	lua_pushvalue(L, meta);
 	sb_view_metatable(L);
 	lua_pop(L, 1);

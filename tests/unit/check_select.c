@@ -476,6 +476,71 @@ START_TEST(clause_views_show_the_whole_clause)
 }
 END_TEST
 
+/* clause:mark(table, class, category) gives what clause.marks[table][class]
+ * [category] gives, for every table, class and category of the source and
+ * for unknown ones: false for a table without the clause's row, nil for a
+ * missing mark; it is not a field pairs lists. */
+static const char mark_script[] =
+	"local M = {}\n"
+	"local function ids(list, extra)\n"
+	"  local out = {extra}\n"
+	"  for _, e in ipairs(list) do out[#out + 1] = e.id end\n"
+	"  return out\n"
+	"end\n"
+	"function M.verdict(c, ct, src)\n"
+	"  for k in pairs(c) do assert(k ~= 'mark', 'mark listed by pairs') end\n"
+	"  local n = 0\n"
+	"  for _, t in ipairs(ids(src.tables, 'no-such-table')) do\n"
+	"    local rows = c.marks[t]\n"
+	"    local classes = #src.classes > 0 and ids(src.classes, 'IX') or {false}\n"
+	"    for _, k in ipairs(classes) do\n"
+	"      for _, cat in ipairs(ids(src.categories, 'no-such-category')) do\n"
+	"        local want\n"
+	"        if rows == nil then want = false\n"
+	"        elseif k then want = rows[k] and rows[k][cat]\n"
+	"        else want = rows[cat] end\n"
+	"        local got = c:mark(t, k or nil, cat)\n"
+	"        assert(got == want, ('%s %s %s %s: %s ~= %s'):format(c.id, t, tostring(k), cat,\n"
+	"          tostring(got), tostring(want)))\n"
+	"        n = n + 1\n"
+	"      end\n"
+	"    end\n"
+	"  end\n"
+	"  assert(not pcall(c.mark, c.marks, 'x', 'y', 'z'))\n"
+	"  return 'required', tostring(n)\n"
+	"end\n"
+	"return M\n";
+
+START_TEST(clause_mark_equals_the_marks_views)
+{
+	char *lua = lua_dir_with("select.lua", mark_script);
+	const sp_source *srcs[2];
+	size_t n, i, checked = 0, falses = 0;
+
+	srcs[0] = shinagawa;
+	srcs[1] = nisc;
+	for (n = 0; n < 2; n++) {
+		const sp_source *s = srcs[n];
+		ct_contract *c = query(s, s->cats[0].id, s->nclasses ? s->classes[0].id : NULL, NULL);
+		sel_result *r = run_ok(c, lua);
+		ck_assert_uint_eq(r->n, s->nclauses);
+		for (i = 0; i < r->n; i++) {
+			size_t t;
+			checked += (size_t)atol(r->items[i].reason);
+			for (t = 0; t < s->ntables; t++)
+				falses += r->items[i].clause->marks == NULL ||
+				          r->items[i].clause->marks[t] == NULL;
+		}
+		sel_free(r);
+		contract_free(c);
+	}
+	/* Every combination was compared, clauses without a row among them */
+	ck_assert_uint_gt(checked, 130 * 4 * 10);
+	ck_assert_uint_gt(falses, 0);
+	g_free(lua);
+}
+END_TEST
+
 static Suite *suite(void)
 {
 	Suite *s = suite_create("select");
@@ -497,6 +562,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, script_cannot_write_the_views);
 	tcase_add_test(tc, source_script_wraps_the_generic_rules);
 	tcase_add_test(tc, clause_views_show_the_whole_clause);
+	tcase_add_test(tc, clause_mark_equals_the_marks_views);
 	suite_add_tcase(s, tc);
 	return s;
 }
