@@ -303,7 +303,7 @@ static long find_entry(lua_State *L, lua_Integer code, int key)
  * clause.marks[table][class][category] gives it, in one call instead of
  * three views made and read; false when the clause has no row in the
  * table, nil when there is no such mark. Not a field: pairs does not list
- * it (docs/spec-format.md, select.lua). */
+ * it (select.lua documents the views). */
 static int cv_mark(lua_State *L)
 {
 	const sp_source *s = source(L);
