@@ -448,11 +448,14 @@ static char *expect_clause(const sp_source *s, const sp_clause *c)
 	return joined(es);
 }
 
-START_TEST(clause_views_show_the_whole_clause)
+/* Runs `script` as lua/select.lua over every clause of Shinagawa and of
+ * NISC (first category and class) and calls `each` with every item. */
+static void run_on_both(const char *script,
+                        void (*each)(const sp_source *s, const sel_item *it, void *ud), void *ud)
 {
-	char *lua = lua_dir_with("select.lua", dump_script);
+	char *lua = lua_dir_with("select.lua", script);
 	const sp_source *srcs[2];
-	size_t n, i, attr_conds = 0;
+	size_t n, i;
 
 	srcs[0] = shinagawa;
 	srcs[1] = nisc;
@@ -461,18 +464,30 @@ START_TEST(clause_views_show_the_whole_clause)
 		ct_contract *c = query(s, s->cats[0].id, s->nclasses ? s->classes[0].id : NULL, NULL);
 		sel_result *r = run_ok(c, lua);
 		ck_assert_uint_eq(r->n, s->nclauses);
-		for (i = 0; i < r->n; i++) {
-			char *want = expect_clause(s, r->items[i].clause);
-			ck_assert_str_eq(r->items[i].reason, want);
-			attr_conds += r->items[i].clause->nwhen + r->items[i].clause->nunless;
-			g_free(want);
-		}
+		for (i = 0; i < r->n; i++)
+			each(s, &r->items[i], ud);
 		sel_free(r);
 		contract_free(c);
 	}
+	g_free(lua);
+}
+
+static void clause_shown(const sp_source *s, const sel_item *it, void *ud)
+{
+	char *want = expect_clause(s, it->clause);
+
+	ck_assert_str_eq(it->reason, want);
+	*(size_t *)ud += it->clause->nwhen + it->clause->nunless;
+	g_free(want);
+}
+
+START_TEST(clause_views_show_the_whole_clause)
+{
+	size_t attr_conds = 0;
+
+	run_on_both(dump_script, clause_shown, &attr_conds);
 	/* The comparison reached conditions, not only empty lists. */
 	ck_assert_uint_gt(attr_conds, 0);
-	g_free(lua);
 }
 END_TEST
 
@@ -511,33 +526,25 @@ static const char mark_script[] =
 	"end\n"
 	"return M\n";
 
+/* Counts the combinations a clause compared (its reason) and the tables
+ * it has no row in. */
+static void marks_compared(const sp_source *s, const sel_item *it, void *ud)
+{
+	size_t *counts = ud, t;
+
+	counts[0] += (size_t)atol(it->reason);
+	for (t = 0; t < s->ntables; t++)
+		counts[1] += it->clause->marks == NULL || it->clause->marks[t] == NULL;
+}
+
 START_TEST(clause_mark_equals_the_marks_views)
 {
-	char *lua = lua_dir_with("select.lua", mark_script);
-	const sp_source *srcs[2];
-	size_t n, i, checked = 0, falses = 0;
+	size_t counts[2] = { 0, 0 }; /* combinations compared, rows missing */
 
-	srcs[0] = shinagawa;
-	srcs[1] = nisc;
-	for (n = 0; n < 2; n++) {
-		const sp_source *s = srcs[n];
-		ct_contract *c = query(s, s->cats[0].id, s->nclasses ? s->classes[0].id : NULL, NULL);
-		sel_result *r = run_ok(c, lua);
-		ck_assert_uint_eq(r->n, s->nclauses);
-		for (i = 0; i < r->n; i++) {
-			size_t t;
-			checked += (size_t)atol(r->items[i].reason);
-			for (t = 0; t < s->ntables; t++)
-				falses += r->items[i].clause->marks == NULL ||
-				          r->items[i].clause->marks[t] == NULL;
-		}
-		sel_free(r);
-		contract_free(c);
-	}
+	run_on_both(mark_script, marks_compared, counts);
 	/* Every combination was compared, clauses without a row among them */
-	ck_assert_uint_gt(checked, 130 * 4 * 10);
-	ck_assert_uint_gt(falses, 0);
-	g_free(lua);
+	ck_assert_uint_gt(counts[0], 130 * 4 * 10);
+	ck_assert_uint_gt(counts[1], 0);
 }
 END_TEST
 
