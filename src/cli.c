@@ -978,9 +978,6 @@ static void dup_id_error(const ct_contract *ct, const char *path, const char *pr
 	           prev);
 }
 
-/* Renders one contract into outdir/<id>/, built in a staging directory and
- * swapped in only when complete: a failed build leaves the previous output
- * as it was. */
 /* From this many clauses a build renders the selection files on a thread. */
 #define THREAD_MIN_CLAUSES 1000
 
@@ -1001,6 +998,9 @@ static gpointer render_selection_texts(gpointer data)
 	return NULL;
 }
 
+/* Renders one contract into outdir/<id>/, built in a staging directory and
+ * swapped in only when complete: a failed build leaves the previous output
+ * as it was. */
 static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *skipped)
 {
 	ct_contract *ct = contract_load(path, e);
@@ -1037,12 +1037,12 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	r = sel_run(ct, c->lua, &c->lim, e);
 	if (r == NULL)
 		goto out;
+	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
+		goto out;
 	/* selection.json and .md on a second core while this one renders and
 	 * writes the documents: they only read the selection. Only for a large
 	 * one: at 3,000 clauses it saves some 3 ms of 30, at 300 the thread
 	 * costs more than it saves (bench/README.md). */
-	if (!out_mkdirs(c->outdir, e) || (stage = out_stage_dir(final, e)) == NULL)
-		goto out;
 	texts.r = r;
 	worker = c->threads && r->n >= c->thread_min
 	                 ? util_thread_new("selection", render_selection_texts, &texts)
@@ -1281,6 +1281,7 @@ static int cmd_build(cli *c)
 	build_run b;
 	size_t n, i;
 	cg_err e = { 0 };
+	const char *thread_min;
 
 	memset(&b, 0, sizeof b);
 	b.c = c;
@@ -1303,9 +1304,9 @@ static int cmd_build(cli *c)
 	c->threads = (c->jobs <= 1 || n <= 1) && util_can_thread();
 	/* Test hook (docs/hardening.md): tests/regress builds every bundled
 	 * contract with the thread too, and compares the bytes. */
-	c->thread_min = THREAD_MIN_CLAUSES;
-	if (g_getenv("CLAUSEGEN_TEST_THREAD_MIN") != NULL)
-		c->thread_min = (size_t)g_ascii_strtoull(g_getenv("CLAUSEGEN_TEST_THREAD_MIN"), NULL, 10);
+	thread_min = g_getenv("CLAUSEGEN_TEST_THREAD_MIN");
+	c->thread_min = thread_min ? (size_t)g_ascii_strtoull(thread_min, NULL, 10)
+	                           : THREAD_MIN_CLAUSES;
 	b.bar = batch_progress_new(c->errf, n);
 	c->quiet_built = isatty(fileno(c->errf));
 	if (!batch_run(n, c->jobs, build_job, &b, build_done, &b, &e))

@@ -416,7 +416,7 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 {
 	char *path = g_build_filename(dir, name, NULL);
 	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, name);
-	int fd = -1, ok = 0, tracked = 0;
+	int fd = -1, ok = 0, tracked = 0, staged = is_stage(dir);
 	size_t done = 0;
 
 	fd = create_tracked(tmp, 0, "create");
@@ -441,10 +441,9 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 	 * waits were half of a batch build); anything else now. The staged
 	 * file's write-back is started here, so that the disk works while the
 	 * next document is rendered and the commit waits less. */
-	if (is_stage(dir))
+	if (staged)
 		sync_file_range(fd, 0, 0, SYNC_FILE_RANGE_WRITE);
-	if (fchmod(fd, 0644) != 0 ||
-	    (!is_stage(dir) && (injected("fsync") || fsync(fd) != 0))) {
+	if (fchmod(fd, 0644) != 0 || (!staged && (injected("fsync") || fsync(fd) != 0))) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot flush: %s", strerror(errno));
 		goto out;
 	}

@@ -604,7 +604,8 @@ static int racy(const spcache *sc)
 }
 
 /* Writes the image: the header, what binds it (version, build, directory,
- * the inputs), then the source `s` or, for a value's cache, `value`. */
+ * the inputs), then the source `s` or, for a value's cache, `value`. The
+ * callers have found no input racy. */
 static void save(spcache *sc, const sp_source *s, const char *value)
 {
 	wr w;
@@ -613,8 +614,6 @@ static void save(spcache *sc, const sp_source *s, const char *value)
 	char *tmp = NULL;
 	int fd = -1;
 
-	if (sc == NULL || racy(sc))
-		return;
 	w.b = g_string_sized_new(s != NULL ? 1 << 16 : 1024);
 	w.ok = 1;
 	header_init(&h);
@@ -692,7 +691,7 @@ void spcache_save(spcache *sc, sp_source *s)
 
 void spcache_save_value(spcache *sc, const char *value)
 {
-	if (sc != NULL && sc->kind != NULL && value != NULL)
+	if (sc != NULL && sc->kind != NULL && value != NULL && !racy(sc))
 		save(sc, NULL, value);
 }
 
@@ -998,12 +997,11 @@ static int verdict_ok(unsigned v)
 	return v < V_COUNT;
 }
 
-/* The model, with paths built from `dir` as spec_load builds them. NULL when
- * anything is out of bounds. */
-/* Builds the source from the image `img` of `len` bytes, `r` being at its
- * model. The source owns the image from the start (its clauses' texts point
- * into it, rd_borrow), so that spec_free frees it with a model that fails
- * halfway as with a whole one. */
+/* The model, with paths built from `dir` as spec_load builds them, from the
+ * image `img` of `len` bytes, `r` being at the model; NULL when anything is
+ * out of bounds. The source owns the image from the start (its clauses'
+ * texts point into it, rd_borrow), so that spec_free frees it with a model
+ * that fails halfway as with a whole one. */
 static sp_source *get_source(rd *r, const char *dir, unsigned char *img, size_t len)
 {
 	sp_source *s = g_new0(sp_source, 1);
@@ -1135,8 +1133,7 @@ static sp_source *get_source(rd *r, const char *dir, unsigned char *img, size_t 
 	return s;
 }
 
-/* Reads the whole file at `path` (at most MAX_IMAGE bytes). */
-/* The image file, mapped read-only (spcache_image_free unmaps it): at
+/* The image file at `path` (at most MAX_IMAGE bytes), mapped read-only (spcache_image_free unmaps it): at
  * 3,000 clauses reading it into memory was a 2.7 MB copy and 660 fresh
  * pages, and a cached source keeps its texts in it (rd_borrow). Like git
  * with its index, this trusts that nobody truncates an image in place
