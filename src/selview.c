@@ -329,11 +329,12 @@ static int cv_mark(lua_State *L)
 		}
 		k = (size_t)i;
 	}
-	i = find_entry(L, CODE(K_CATS, ci, (size_t)t, k), 4);
+	code = CODE(K_CATS, ci, (size_t)t, k);
+	i = find_entry(L, code, 4);
 	if (i < 0)
 		lua_pushnil(L);
 	else
-		lua_pushstring(L, c->marks[t][k * s->tables[t].ncols + (size_t)i]);
+		entry_value(L, s, code, (size_t)i);
 	return 1;
 }
 
@@ -430,10 +431,11 @@ void selview_open(lua_State *L, const sp_source *s, int sections, int empty)
 	meta = lua_gettop(L);
 	/* The upvalues, in order, for set_method to copy. */
 	lua_pushlightuserdata(L, (void *)s);
-	/* ids: proxy -> code, weak keys. Sized for a clause view and its
-	 * three mark views per clause: grown by rehashing from empty, it was
+	/* ids: proxy -> code, weak keys. Sized for the run's clause views
+	 * (one per clause; views of marks, which clause:mark spares the
+	 * generic rules, grow it): grown by rehashing from empty, it was
 	 * rebuilt a dozen times in a run (luaH_resize, 3 % of the rules). */
-	lua_createtable(L, 0, (int)(s->nclauses < 100000 ? 4 * s->nclauses + 16 : 400016));
+	lua_createtable(L, 0, (int)s->nclauses + 16);
 	lua_createtable(L, 0, 1);
 	lua_pushliteral(L, "k");
 	lua_setfield(L, -2, "__mode");
