@@ -3,6 +3,8 @@
 #include <glib.h>
 #include <string.h>
 
+#include "util.h"
+
 /* The アイウエオ order used by 公用文 for the fourth level. */
 static const char *const kana[] = {
 	"ア", "イ", "ウ", "エ", "オ", "カ", "キ", "ク", "ケ", "コ", "サ", "シ", "ス", "セ", "ソ", "タ",
@@ -14,14 +16,9 @@ static const char *const kana[] = {
  * every document, and printf's machinery was most of numbering them. */
 static char *around(const char *pre, size_t n, const char *post)
 {
-	char digits[24], *d = digits + sizeof digits;
+	char b[24];
 
-	*--d = '\0';
-	do {
-		*--d = (char)('0' + n % 10);
-		n /= 10;
-	} while (n != 0);
-	return g_strconcat(pre, d, post, NULL);
+	return g_strconcat(pre, util_decimal(b, (long long)n), post, NULL);
 }
 
 char *num_label(int depth, size_t n)

@@ -114,21 +114,13 @@ typedef struct {
 	doc_kind kind;
 } html_ctx;
 
-/* A small number in decimal: printf's machinery was a tenth of the
- * documents' rendering for three numbers per clause. */
+/* A number in decimal: printf's machinery was a tenth of the documents'
+ * rendering for three numbers per clause. */
 static void append_int(GString *o, int v)
 {
-	char b[16];
-	size_t i = sizeof b;
-	unsigned u = v < 0 ? 0u - (unsigned)v : (unsigned)v;
+	char b[24];
 
-	do {
-		b[--i] = (char)('0' + u % 10);
-		u /= 10;
-	} while (u != 0);
-	if (v < 0)
-		b[--i] = '-';
-	util_append(o, b + i, (size_t)(sizeof b - i));
+	util_append_str(o, util_decimal(b, v));
 }
 
 static void html_node(const doc_node *n, int enter, void *ud)

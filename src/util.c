@@ -291,6 +291,21 @@ char *util_sde_date(void)
 	return g_strdup(buf);
 }
 
+char *util_decimal(char buf[24], long long v)
+{
+	unsigned long long u = v < 0 ? 0ull - (unsigned long long)v : (unsigned long long)v;
+	char *d = buf + 23;
+
+	*d = '\0';
+	do {
+		*--d = (char)('0' + u % 10);
+		u /= 10;
+	} while (u != 0);
+	if (v < 0)
+		*--d = '-';
+	return d;
+}
+
 GThread *util_thread_new(const char *name, GThreadFunc fn, void *data)
 {
 	sigset_t all, old;

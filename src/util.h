@@ -42,6 +42,11 @@ static inline void util_append_str(GString *s, const char *p)
 }
 #define UTIL_APPEND_LIT(s, lit) util_append((s), "" lit, sizeof(lit) - 1)
 
+/* `v` in decimal, NUL-terminated, at the end of `buf`; returns where it
+ * starts. For numbers written many times over (labels, attributes), where
+ * printf's machinery was most of the cost. */
+char *util_decimal(char buf[24], long long v);
+
 /* Starts a thread (g_thread_try_new; NULL when it cannot, and the caller
  * does the work itself) that never takes a signal: every signal is blocked
  * in it from its first instruction, so that out.c's cleanup handlers only

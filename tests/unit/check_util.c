@@ -3,6 +3,7 @@
  * (BOM, CRLF, NUL, invalid UTF-8, size limit), code point columns and the
  * streaming JSON writer (byte-identical to jansson's output it replaced). */
 #include <check.h>
+#include <limits.h>
 #include <glib.h>
 #include <stdlib.h>
 #include <string.h>
@@ -570,6 +571,22 @@ START_TEST(jsonw_escapes_at_every_position)
 }
 END_TEST
 
+START_TEST(decimal_of_every_size)
+{
+	static const struct {
+		long long v;
+		const char *want;
+	} cases[] = { { 0, "0" }, { 7, "7" }, { -7, "-7" }, { 10, "10" }, { 1234567890, "1234567890" },
+		      { LLONG_MAX, "9223372036854775807" }, { LLONG_MIN, "-9223372036854775808" } };
+	size_t i;
+
+	for (i = 0; i < G_N_ELEMENTS(cases); i++) {
+		char b[24];
+		ck_assert_str_eq(util_decimal(b, cases[i].v), cases[i].want);
+	}
+}
+END_TEST
+
 START_TEST(jsonw_matches_jansson)
 {
 	static const char *const texts[] = {
@@ -673,6 +690,7 @@ static Suite *util_suite(void)
 	tcase_add_test(tc, utf8_cols);
 	tcase_add_test(tc, is_dir_file);
 	tcase_add_test(tc, jsonw_matches_jansson);
+	tcase_add_test(tc, decimal_of_every_size);
 	tcase_add_test(tc, jsonw_escapes_at_every_position);
 	suite_add_tcase(s, tc);
 	return s;
