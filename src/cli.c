@@ -51,6 +51,7 @@ typedef struct {
 	char **formats;       /* build --formats: NULL for all */
 	int quiet_built;      /* a progress bar stands for the "built" lines */
 	char *run_stamp;      /* build: the run-wide part of every stamp */
+	GString *buf;         /* build: what each file is rendered into, kept between contracts */
 	unsigned seen;
 	sb_limits lim;
 	char **args;          /* positional arguments after the command */
@@ -671,7 +672,6 @@ static int check_templates(cli *c, const sp_source *s, cg_err *e)
 	return 1;
 }
 
-/* Renders the spec and the annex a contract asks for into `stage`. */
 /* build --formats: whether documents in `fmt` (html, md, pdf) are wanted. */
 static int wants_format(const cli *c, const char *fmt)
 {
@@ -679,9 +679,11 @@ static int wants_format(const cli *c, const char *fmt)
 }
 
 /* Renders a contract's documents into `stage`: each HTML and Markdown
- * document written as soon as it is rendered (its write-back then starts
- * while the next one is rendered, out.c), then the PDFs. */
-static int write_documents(cli *c, const sel_result *r, const char *stage, cg_err *e)
+ * document rendered into `buf` and written as soon as it is complete (its
+ * write-back then starts while the next one is rendered, out.c), then the
+ * PDFs. */
+static int write_documents(cli *c, const sel_result *r, const char *stage, GString *buf,
+                           cg_err *e)
 {
 	const sp_source *s = r->src;
 	const ct_contract *ct = r->ct;
@@ -708,19 +710,19 @@ static int write_documents(cli *c, const sel_result *r, const char *stage, cg_er
 		if (!contract_wants(ct, doc_kind_name((doc_kind)k)))
 			continue;
 		for (f = 0; f < G_N_ELEMENTS(doc_formats); f++) {
-			char *name, *path, *tmpl = NULL, *doc = NULL;
+			char *name, *path, *tmpl = NULL;
 			size_t len;
 			int done = 0;
 			if (!wants_format(c, doc_formats[f]))
 				continue;
 			name = g_strdup_printf("%s.%s", doc_kind_name((doc_kind)k), doc_formats[f]);
 			path = template_path(c, s->id, name);
+			g_string_truncate(buf, 0);
 			if (util_read_text(path, CG_MAX_FILE_SIZE, &tmpl, &len, e)) {
-				doc = f == 0 ? render_html_doc(m, (doc_kind)k, tmpl, path, lb, e)
-				             : render_md_doc(m, (doc_kind)k, tmpl, path, lb, e);
-				done = doc != NULL && out_write_file(stage, name, doc, strlen(doc), e);
+				done = f == 0 ? render_html_doc_to(buf, m, (doc_kind)k, tmpl, path, lb, e)
+				              : render_md_doc_to(buf, m, (doc_kind)k, tmpl, path, lb, e);
+				done = done && out_write_file(stage, name, buf->str, buf->len, e);
 			}
-			g_free(doc);
 			g_free(tmpl);
 			g_free(path);
 			g_free(name);
@@ -998,6 +1000,51 @@ static gpointer render_selection_texts(gpointer data)
 	return NULL;
 }
 
+/* Writes selection.md and selection.json into `stage`: the thread's texts
+ * when it rendered them, else rendered here into `buf`. */
+static int write_selection(const char *stage, const selection_texts *t, GString *buf,
+                           cg_err *e)
+{
+	if (t->md != NULL)
+		return out_write_file(stage, "selection.md", t->md, strlen(t->md), e) &&
+		       out_write_file(stage, "selection.json", t->json, strlen(t->json), e);
+	g_string_truncate(buf, 0);
+	render_md_selection_to(buf, t->r);
+	if (!out_write_file(stage, "selection.md", buf->str, buf->len, e))
+		return 0;
+	g_string_truncate(buf, 0);
+	render_json_selection_to(buf, t->r);
+	return out_write_file(stage, "selection.json", buf->str, buf->len, e);
+}
+
+/* A capacity for the buffer a build renders every file of a contract
+ * into, about that of the largest (selection.json: each clause's text
+ * once, escaped, and its fields). Reserved, not touched: a generous guess
+ * costs address space only, a short one a copy of the buffer as it grows. */
+static size_t render_capacity(const sel_result *r)
+{
+	size_t i, n = 64 * 1024;
+
+	for (i = 0; i < r->n; i++) {
+		const sp_clause *cl = r->items[i].clause;
+		n += 2 * strlen(cl->body) + 512;
+	}
+	return n;
+}
+
+/* c->buf, emptied, with room for the files of `r`. */
+static GString *render_buffer(cli *c, const sel_result *r)
+{
+	size_t want = render_capacity(r);
+
+	if (c->buf == NULL)
+		c->buf = g_string_sized_new(want);
+	else if (c->buf->allocated_len < want)
+		g_string_set_size(c->buf, want);
+	g_string_truncate(c->buf, 0);
+	return c->buf;
+}
+
 /* Renders one contract into outdir/<id>/, built in a staging directory and
  * swapped in only when complete: a failed build leaves the previous output
  * as it was. */
@@ -1007,6 +1054,7 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	sp_source *s = NULL;
 	sel_result *r = NULL;
 	selection_texts texts = { 0 };
+	GString *buf;
 	GThread *worker;
 	char *final = NULL, *stage = NULL, *stamp = NULL;
 	const char *prev;
@@ -1047,14 +1095,11 @@ static int build_one(cli *c, const char *path, GHashTable *ids, cg_err *e, int *
 	worker = c->threads && r->n >= c->thread_min
 	                 ? util_thread_new("selection", render_selection_texts, &texts)
 	                 : NULL;
-	if (worker == NULL)
-		render_selection_texts(&texts);
-	written = write_documents(c, r, stage, e);
+	buf = render_buffer(c, r);
+	written = write_documents(c, r, stage, buf, e);
 	if (worker != NULL)
 		g_thread_join(worker);
-	if (!written ||
-	    !out_write_file(stage, "selection.md", texts.md, strlen(texts.md), e) ||
-	    !out_write_file(stage, "selection.json", texts.json, strlen(texts.json), e) ||
+	if (!written || !write_selection(stage, &texts, buf, e) ||
 	    (stamp != NULL && !stamp_write(stage, stamp, e)) || !out_commit_dir(stage, final, e))
 		goto out;
 	g_free(stage);
@@ -1333,6 +1378,9 @@ static int cmd_build(cli *c)
 	g_free(b.dup);
 	g_strfreev(b.files);
 	g_hash_table_destroy(b.ids);
+	if (c->buf != NULL)
+		g_string_free(c->buf, TRUE);
+	c->buf = NULL;
 	return c->status;
 }
 

@@ -5,11 +5,16 @@
 
 #include "util.h"
 
-void jw_init(jw_writer *w)
+void jw_init_to(jw_writer *w, GString *out)
 {
-	w->out = g_string_sized_new(4096);
+	w->out = out;
 	w->depth = 0;
 	w->esc[0][0] = 0;
+}
+
+void jw_init(jw_writer *w)
+{
+	jw_init_to(w, g_string_sized_new(4096));
 }
 
 /* The length of the run at the start of `s` (of `n` bytes) that JSON
@@ -150,9 +155,14 @@ void jw_bool(jw_writer *w, const char *key, int v)
 	util_append_str(w->out, v ? "true" : "false");
 }
 
-char *jw_finish(jw_writer *w)
+void jw_end(jw_writer *w)
 {
 	g_assert(w->depth == 0);
 	g_string_append_c(w->out, '\n');
+}
+
+char *jw_finish(jw_writer *w)
+{
+	jw_end(w);
 	return g_string_free(w->out, FALSE);
 }

@@ -32,6 +32,9 @@ typedef struct {
 } jw_writer;
 
 void jw_init(jw_writer *w);
+/* The same, appending to `out`, which the caller keeps: finish with
+ * jw_end. */
+void jw_init_to(jw_writer *w, GString *out);
 /* Opens an object ('{') or array ('['), as the member `key` of the object
  * it is in (NULL in an array or at the top). */
 void jw_open(jw_writer *w, const char *key, char kind);
@@ -43,5 +46,7 @@ void jw_int(jw_writer *w, const char *key, long long v);
 void jw_bool(jw_writer *w, const char *key, int v);
 /* The text, with a final newline; the writer is spent. */
 char *jw_finish(jw_writer *w);
+/* Writes the final newline of a writer begun with jw_init_to. */
+void jw_end(jw_writer *w);
 
 #endif

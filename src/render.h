@@ -1,6 +1,9 @@
 /* render.h: back-ends that walk a selection. Each returns a new string
  * (g_free) holding the whole output, so that a caller can write it
- * atomically or print it; none decides anything about the clauses. */
+ * atomically or print it; none decides anything about the clauses. The
+ * `_to` forms append to the caller's buffer instead: a build renders every
+ * file of a contract into one buffer it reuses, so the memory for the
+ * largest file is touched once rather than once per file. */
 #ifndef CG_RENDER_H
 #define CG_RENDER_H
 
@@ -17,12 +20,14 @@ char *render_json_clauses(const sel_result *r, int all);
 /* selection.json: the contract, its source (with content hash), counts per
  * verdict and every clause with its verdict and reason. */
 char *render_json_selection(const sel_result *r);
+void render_json_selection_to(GString *out, const sel_result *r);
 
 /* `select --format text`: one block per clause, for people. */
 char *render_text(const sel_result *r, int all);
 
 /* selection.md: the selection as a Markdown report. */
 char *render_md_selection(const sel_result *r);
+void render_md_selection_to(GString *out, const sel_result *r);
 
 /* HTML escaping of text (& < > " '). Caller frees. */
 char *render_html_escape(const char *s);
@@ -57,6 +62,12 @@ char *render_html_doc(const doc_model *m, doc_kind k, const char *tmpl, const ch
                       const struct lb_labels *lb, cg_err *err);
 char *render_md_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
                     const struct lb_labels *lb, cg_err *err);
+/* The same, appended to `out`; 0 and `err` on a template error, with part
+ * of the document in `out`. */
+int render_html_doc_to(GString *out, const doc_model *m, doc_kind k, const char *tmpl,
+                       const char *tmpl_path, const struct lb_labels *lb, cg_err *err);
+int render_md_doc_to(GString *out, const doc_model *m, doc_kind k, const char *tmpl,
+                     const char *tmpl_path, const struct lb_labels *lb, cg_err *err);
 
 /* The clausegen version written into every output. */
 const char *render_version(void);

@@ -243,21 +243,49 @@ static void html_appendices(GString *o, const doc_model *m)
 	}
 }
 
+typedef struct {
+	const doc_model *m;
+	html_ctx c;
+} html_doc;
+
+static void html_body(GString *out, const void *ud)
+{
+	const html_doc *d = ud;
+	html_ctx c = d->c;
+
+	c.o = out;
+	doc_walk(d->m, html_node, &c);
+}
+
+static void html_apps(GString *out, const void *ud)
+{
+	html_appendices(out, ((const html_doc *)ud)->m);
+}
+
+int render_html_doc_to(GString *out, const doc_model *m, doc_kind k, const char *tmpl,
+                       const char *tmpl_path, const lb_labels *lb, cg_err *err)
+{
+	html_doc d = { m, { NULL, lb, k } };
+	/* Every section and clause prints its tags, every appendix its
+	 * section: empty exactly when there are none. */
+	const tmpl_raw raw[] = {
+		{ "body", m->root->nkids == 0, html_body, &d },
+		{ "appendices", m->napps == 0, html_apps, &d },
+		{ NULL, 0, NULL, NULL },
+	};
+	GHashTable *f = doc_fields(m, k);
+	int ok = tmpl_expand(tmpl, tmpl_path, f, raw, m, render_html_escape, out, err);
+
+	g_hash_table_unref(f);
+	return ok;
+}
+
 char *render_html_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
                       const lb_labels *lb, cg_err *err)
 {
-	GString *body = g_string_new(NULL), *apps = g_string_new(NULL), *out = g_string_new(NULL);
-	GHashTable *f = doc_fields(m, k);
-	html_ctx c = { body, lb, k };
-	int ok;
+	GString *out = g_string_new(NULL);
 
-	doc_walk(m, html_node, &c);
-	html_appendices(apps, m);
-	g_hash_table_insert(f, (char *)"body", g_string_free(body, FALSE));
-	g_hash_table_insert(f, (char *)"appendices", g_string_free(apps, FALSE));
-	ok = tmpl_expand(tmpl, tmpl_path, f, m, render_html_escape, out, err);
-	g_hash_table_unref(f);
-	if (!ok) {
+	if (!render_html_doc_to(out, m, k, tmpl, tmpl_path, lb, err)) {
 		g_string_free(out, TRUE);
 		return NULL;
 	}

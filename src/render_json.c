@@ -53,7 +53,7 @@ static void dim_json(jw_writer *w, const char *key, const sp_dim *d)
 	jw_close(w);
 }
 
-char *render_json_selection(const sel_result *r)
+void render_json_selection_to(GString *out, const sel_result *r)
 {
 	const sp_source *s = r->src;
 	const ct_contract *c = r->ct;
@@ -62,7 +62,7 @@ char *render_json_selection(const sel_result *r)
 
 	for (i = 0; i < r->n; i++)
 		n[r->items[i].verdict]++;
-	jw_init(&w);
+	jw_init_to(&w, out);
 	jw_open(&w, NULL, '{');
 	jw_str(&w, "clausegen_version", render_version());
 	jw_open(&w, "source", '{');
@@ -104,5 +104,13 @@ char *render_json_selection(const sel_result *r)
 		clause_json(&w, r, &r->items[i]);
 	jw_close(&w);
 	jw_close(&w);
-	return jw_finish(&w);
+	jw_end(&w);
+}
+
+char *render_json_selection(const sel_result *r)
+{
+	GString *out = g_string_sized_new(4096);
+
+	render_json_selection_to(out, r);
+	return g_string_free(out, FALSE);
 }

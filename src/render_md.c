@@ -48,11 +48,10 @@ static void field(GString *out, const char *label, const char *value)
 	g_string_append_c(out, '\n');
 }
 
-char *render_md_selection(const sel_result *r)
+void render_md_selection_to(GString *out, const sel_result *r)
 {
 	const sp_source *s = r->src;
 	const ct_contract *c = r->ct;
-	GString *out = g_string_new(NULL);
 	size_t i, g, count;
 
 	UTIL_APPEND_LIT(out, "# 選定結果: ");
@@ -116,6 +115,13 @@ char *render_md_selection(const sel_result *r)
 				g_string_append_c(out, '\n');
 			}
 	}
+}
+
+char *render_md_selection(const sel_result *r)
+{
+	GString *out = g_string_new(NULL);
+
+	render_md_selection_to(out, r);
 	return g_string_free(out, FALSE);
 }
 
@@ -195,31 +201,60 @@ static void md_rows(GString *o, const ynode *cols, const ynode *rows, int level)
 	}
 }
 
-char *render_md_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
-                    const lb_labels *lb, cg_err *err)
-{
-	const sp_source *s = m->sel->src;
-	GString *body = g_string_new(NULL), *apps = g_string_new(NULL), *out = g_string_new(NULL);
-	GHashTable *f = doc_fields(m, k);
-	md_ctx c = { body, lb, k };
-	size_t i;
-	int ok;
+typedef struct {
+	const doc_model *m;
+	md_ctx c;
+} md_doc;
 
-	doc_walk(m, md_node, &c);
+static void md_body(GString *out, const void *ud)
+{
+	const md_doc *d = ud;
+	md_ctx c = d->c;
+
+	c.o = out;
+	doc_walk(d->m, md_node, &c);
+}
+
+static void md_apps(GString *out, const void *ud)
+{
+	const doc_model *m = ((const md_doc *)ud)->m;
+	const sp_source *s = m->sel->src;
+	size_t i;
+
 	for (i = 0; i < m->napps; i++) {
 		const sp_appendix *a = &s->apps[m->apps[i]];
 		const ynode *cols = yn_get(a->meta, "columns");
-		UTIL_APPEND_LIT(apps, "\n## ");
-		md_inline(apps, a->title);
-		g_string_append_printf(apps, "\n\n%s\n\n", a->body);
+		UTIL_APPEND_LIT(out, "\n## ");
+		md_inline(out, a->title);
+		g_string_append_printf(out, "\n\n%s\n\n", a->body);
 		if (cols && cols->type == YN_SEQ)
-			md_rows(apps, cols, yn_get(a->meta, "rows"), 0);
+			md_rows(out, cols, yn_get(a->meta, "rows"), 0);
 	}
-	g_hash_table_insert(f, (char *)"body", g_string_free(body, FALSE));
-	g_hash_table_insert(f, (char *)"appendices", g_string_free(apps, FALSE));
-	ok = tmpl_expand(tmpl, tmpl_path, f, m, render_md_escape, out, err);
+}
+
+int render_md_doc_to(GString *out, const doc_model *m, doc_kind k, const char *tmpl,
+                     const char *tmpl_path, const lb_labels *lb, cg_err *err)
+{
+	md_doc d = { m, { NULL, lb, k } };
+	/* As in render_html.c: every node and appendix prints something. */
+	const tmpl_raw raw[] = {
+		{ "body", m->root->nkids == 0, md_body, &d },
+		{ "appendices", m->napps == 0, md_apps, &d },
+		{ NULL, 0, NULL, NULL },
+	};
+	GHashTable *f = doc_fields(m, k);
+	int ok = tmpl_expand(tmpl, tmpl_path, f, raw, m, render_md_escape, out, err);
+
 	g_hash_table_unref(f);
-	if (!ok) {
+	return ok;
+}
+
+char *render_md_doc(const doc_model *m, doc_kind k, const char *tmpl, const char *tmpl_path,
+                    const lb_labels *lb, cg_err *err)
+{
+	GString *out = g_string_new(NULL);
+
+	if (!render_md_doc_to(out, m, k, tmpl, tmpl_path, lb, err)) {
 		g_string_free(out, TRUE);
 		return NULL;
 	}

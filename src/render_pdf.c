@@ -521,7 +521,7 @@ static char *expand(const char *text, const char *path, GHashTable *f, const doc
 {
 	GString *o = g_string_new(NULL);
 
-	if (!tmpl_expand(text, path, f, m, NULL, o, err)) {
+	if (!tmpl_expand(text, path, f, NULL, m, NULL, o, err)) {
 		g_string_free(o, TRUE);
 		return NULL;
 	}

@@ -274,7 +274,7 @@ static int write_page(site_ctx *x, const char *dir, const char *name, const sp_s
 	put(f, "clausegen.version", render_version());
 	put(f, "build.date", x->build_date);
 	g_hash_table_insert(f, (char *)"body", g_string_free(body, FALSE));
-	ok = tmpl_expand(s ? x->t_page : x->t_index, s ? x->p_page : x->p_index, f, &fm,
+	ok = tmpl_expand(s ? x->t_page : x->t_index, s ? x->p_page : x->p_index, f, NULL, &fm,
 	                 render_html_escape, out, err) &&
 	     out_write_file(dir, name, out->str, out->len, err);
 	g_hash_table_unref(f);

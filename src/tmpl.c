@@ -35,9 +35,18 @@ static void pos_of(const char *text, const char *p, int *line, int *col)
 	*col = util_utf8_cols(bol, (size_t)(p - bol)) + 1;
 }
 
+static const tmpl_raw *raw_field(const tmpl_raw *raw, const char *name)
+{
+	for (; raw != NULL && raw->name != NULL; raw++)
+		if (strcmp(raw->name, name) == 0)
+			return raw;
+	return NULL;
+}
+
 /* The one walker behind check and expand: `out` NULL only checks. */
 static int run(const char *text, const char *path, const sp_source *src, GHashTable *values,
-               const doc_model *m, char *(*escape)(const char *), GString *out, cg_err *err)
+               const tmpl_raw *raw, const doc_model *m, char *(*escape)(const char *),
+               GString *out, cg_err *err)
 {
 	const char *p = text, *open_if = NULL;
 	int skipping = 0, line, col;
@@ -75,9 +84,10 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 				return 0;
 			}
 			open_if = b;
-			if (values) {
-				const char *v = g_hash_table_lookup(values, name);
-				skipping = v == NULL || v[0] == '\0';
+			if (values != NULL || raw != NULL) {
+				const tmpl_raw *rf = raw_field(raw, name);
+				const char *v = values ? g_hash_table_lookup(values, name) : NULL;
+				skipping = rf ? rf->empty : v == NULL || v[0] == '\0';
 			}
 		} else if (strcmp(tag, "/if") == 0) {
 			if (open_if == NULL) {
@@ -108,7 +118,10 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 				g_free(esc);
 			}
 		} else if (known(tag)) {
-			if (out && !skipping) {
+			const tmpl_raw *rf = out && !skipping ? raw_field(raw, tag) : NULL;
+			if (rf != NULL) {
+				rf->render(out, rf->ud);
+			} else if (out && !skipping) {
 				const char *v = values ? g_hash_table_lookup(values, tag) : NULL;
 				if (v == NULL)
 					v = "";
@@ -144,13 +157,13 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 
 int tmpl_check(const char *text, const char *path, const sp_source *src, cg_err *err)
 {
-	return run(text, path, src, NULL, NULL, NULL, NULL, err);
+	return run(text, path, src, NULL, NULL, NULL, NULL, NULL, err);
 }
 
-int tmpl_expand(const char *text, const char *path, GHashTable *values, const doc_model *m,
-                char *(*escape)(const char *), GString *out, cg_err *err)
+int tmpl_expand(const char *text, const char *path, GHashTable *values, const tmpl_raw *raw,
+                const doc_model *m, char *(*escape)(const char *), GString *out, cg_err *err)
 {
-	return run(text, path, m->sel->src, values, m, escape, out, err);
+	return run(text, path, m->sel->src, values, raw, m, escape, out, err);
 }
 
 char *tmpl_load(const char *dir, const char *name, char **path_out, cg_err *err)

@@ -373,6 +373,87 @@ START_TEST(template_errors_are_located)
 }
 END_TEST
 
+static void put_x(GString *out, const void *ud)
+{
+	g_string_append(out, ud);
+}
+
+/* The body and the appendices are rendered where the template places them
+ * (tmpl_raw), into a buffer that may hold something already: the output
+ * is the same as rendering to a string of its own, {{#if}} reads the raw
+ * field's emptiness, and a raw field wins over a value of the same name. */
+START_TEST(raw_fields_render_in_place)
+{
+	cg_err e = { 0 };
+	sp_source *s = spec_load("specs/shinagawa", &e);
+	sb_limits lim = { 0, 0 };
+	char *path, *tmpl = NULL, *html, *md, *mdt = NULL;
+	ct_contract *ct;
+	lb_labels *lb = labels_load("templates", &e);
+	sel_result *r;
+	doc_model *m;
+	GString *o = g_string_new("already here|");
+	GHashTable *v = g_hash_table_new(g_str_hash, g_str_equal);
+	tmpl_raw raw[] = {
+		{ "body", 0, put_x, "BODY" },
+		{ "appendices", 1, put_x, "APPS" },
+		{ NULL, 0, NULL, NULL },
+	};
+	size_t len;
+
+	ck_assert_msg(s != NULL && lb != NULL, "%s", e.msg ? e.msg : "");
+	path = tu_write(tmp, "c.yaml", SG_DC_I);
+	ct = contract_load(path, &e);
+	ck_assert_msg(ct && contract_bind(ct, s, &e), "%s", e.msg ? e.msg : "");
+	r = sel_run(ct, "lua", &lim, &e);
+	ck_assert_msg(r != NULL, "%s", e.msg ? e.msg : "");
+	m = doc_build(r, r, s->spec_table);
+	ck_assert(util_read_text("templates/annex.html", CG_MAX_FILE_SIZE, &tmpl, &len, &e));
+	ck_assert(util_read_text("templates/annex.md", CG_MAX_FILE_SIZE, &mdt, &len, &e));
+
+	html = render_html_doc(m, DOC_ANNEX, tmpl, "templates/annex.html", lb, &e);
+	ck_assert_ptr_nonnull(html);
+	ck_assert(render_html_doc_to(o, m, DOC_ANNEX, tmpl, "templates/annex.html", lb, &e));
+	ck_assert(g_str_has_prefix(o->str, "already here|"));
+	ck_assert_str_eq(o->str + strlen("already here|"), html);
+	ck_assert_ptr_nonnull(strstr(html, "id=\"sg-1-1-1\""));
+	md = render_md_doc(m, DOC_ANNEX, mdt, "templates/annex.md", lb, &e);
+	ck_assert_ptr_nonnull(md);
+	g_string_assign(o, "x");
+	ck_assert(render_md_doc_to(o, m, DOC_ANNEX, mdt, "templates/annex.md", lb, &e));
+	ck_assert_str_eq(o->str + 1, md);
+
+	g_string_truncate(o, 0);
+	g_hash_table_insert(v, (char *)"body", (char *)"VALUE");
+	ck_assert(tmpl_expand("{{#if body}}B{{/if}}{{#if appendices}}A{{/if}}<{{body}}>"
+	                      "{{appendices}}{{body}}",
+	                      "t.html", v, raw, m, NULL, o, &e));
+	ck_assert_str_eq(o->str, "B<BODY>APPSBODY");
+	raw[0].empty = 1;
+	g_string_truncate(o, 0);
+	ck_assert(tmpl_expand("{{#if body}}{{body}}{{/if}}[{{#if contract.id}}{{contract.id}}{{/if}}]",
+	                      "t.html", v, raw, m, NULL, o, &e));
+	ck_assert_str_eq(o->str, "[]");
+	/* A template error leaves part of the output: the build discards it. */
+	ck_assert(!tmpl_expand("{{body}}{{nope}}", "t.html", v, raw, m, NULL, o, &e));
+	ck_assert_str_eq(e.msg, "unknown field 'nope'");
+	cg_err_clear(&e);
+
+	g_hash_table_unref(v);
+	g_string_free(o, TRUE);
+	g_free(md);
+	g_free(html);
+	g_free(mdt);
+	g_free(tmpl);
+	g_free(path);
+	doc_free(m);
+	sel_free(r);
+	contract_free(ct);
+	labels_free(lb);
+	spec_free(s);
+}
+END_TEST
+
 START_TEST(check_reports_a_broken_template)
 {
 	char *root = tu_copy_root(tmp, 1);
@@ -817,6 +898,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, markdown_parses_back_to_the_same_structure);
 	tcase_add_test(tc, template_errors_are_located);
 	tcase_add_test(tc, check_reports_a_broken_template);
+	tcase_add_test(tc, raw_fields_render_in_place);
 	tcase_add_test(tc, provenance_and_reproducible_date);
 	tcase_add_test(tc, deep_sections_number_in_koyobun_style);
 	tcase_add_test(tc, appendix_tables_of_any_shape);
