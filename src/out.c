@@ -414,17 +414,31 @@ static int is_stage(const char *dir)
 int out_write_file(const char *dir, const char *name, const char *data, size_t len,
                    cg_err *err)
 {
-	char *path = g_build_filename(dir, name, NULL);
-	char *tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, name);
-	int fd = -1, ok = 0, tracked = 0, staged = is_stage(dir);
+	char *path = g_build_filename(dir, name, NULL), *tmp = NULL;
+	int fd = -1, ok = 0, opened, staged = is_stage(dir);
 	size_t done = 0;
 
-	fd = create_tracked(tmp, 0, "create");
+	/* A staging directory is ours alone (mkdtemp: mode 0700) and goes
+	 * whole when anything fails or a signal comes, so its files are
+	 * created under their own names. Anywhere else a file is written under
+	 * a temporary name and renamed over the old one once complete. */
+	if (staged) {
+		fd = injected("create") ? -1
+		                        : open(path, O_WRONLY | O_CREAT | O_TRUNC | O_NOFOLLOW | O_CLOEXEC,
+		                               0644);
+	} else {
+		tmp = g_strdup_printf("%s/.%s.XXXXXX", dir, name);
+		fd = create_tracked(tmp, 0, "create");
+		if (fd < 0) {
+			g_free(tmp);
+			tmp = NULL;
+		}
+	}
+	opened = fd >= 0;
 	if (fd < 0) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot create: %s", strerror(errno));
 		goto out;
 	}
-	tracked = 1;
 	while (done < len) {
 		ssize_t w = injected("write") ? -1 : write(fd, data + done, len - done);
 		if (w < 0 && errno == EINTR)
@@ -453,7 +467,7 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 		goto out;
 	}
 	fd = -1;
-	if (injected("rename") || rename(tmp, path) != 0) {
+	if (tmp != NULL && (injected("rename") || rename(tmp, path) != 0)) {
 		cg_err_set(err, CG_ESYS, path, 0, 0, "cannot rename into place: %s", strerror(errno));
 		goto out;
 	}
@@ -461,10 +475,13 @@ int out_write_file(const char *dir, const char *name, const char *data, size_t l
 out:
 	if (fd >= 0)
 		close(fd);
-	if (!ok && tracked)
-		unlink(tmp);
-	if (tracked)
+	if (tmp != NULL) {
+		if (!ok)
+			unlink(tmp);
 		untrack(tmp);
+	} else if (!ok && opened) {
+		unlink(path);
+	}
 	g_free(tmp);
 	g_free(path);
 	if (ok)

@@ -18,8 +18,9 @@ int out_mkdirs(const char *dir, cg_err *err);
  * so the final rename is atomic). Returns its path (g_free) or NULL. */
 char *out_stage_dir(const char *final_dir, cg_err *err);
 
-/* Writes `len` bytes to dir/name through a temporary file, fsync and
- * rename. */
+/* Writes `len` bytes to dir/name: through a temporary file, fsync and
+ * rename; in a staging directory (out_stage_dir) straight under its name,
+ * flushed when the directory is committed. */
 int out_write_file(const char *dir, const char *name, const char *data, size_t len,
                    cg_err *err);
 

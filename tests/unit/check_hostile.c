@@ -669,7 +669,9 @@ START_TEST(full_disk)
 	 * committed: the first flush of a build is that one. */
 	expect_output_kept("fsync", 1, EDQUOT, "error: cannot flush: Disk quota exceeded");
 	expect_output_kept("create", 3, ENOSPC, "error: cannot create: No space left on device");
-	expect_output_kept("rename", 2, EIO, "error: cannot rename into place: Input/output error");
+	/* Staged files are created under their own names: the one rename of
+	 * a build is the stage's, over the previous output. */
+	expect_output_kept("rename", 1, EIO, "error: cannot replace output: Input/output error");
 	/* The same while a second thread renders selection.json (a build of
 	 * 1,000 clauses or more): it is waited for, and nothing is left. */
 	g_setenv("CLAUSEGEN_TEST_THREAD_MIN", "0", TRUE);
@@ -1051,6 +1053,67 @@ START_TEST(script_default_limits_in_a_process)
 }
 END_TEST
 
+
+/* A file outside a stage is written under a temporary name and renamed
+ * over the old one, so a failure keeps the old file and leaves nothing; a
+ * file in a stage is written under its own name (the stage is ours and
+ * goes whole on failure), replaces one written before, and a failed one is
+ * removed. */
+START_TEST(files_in_and_out_of_a_stage)
+{
+	char *final = g_build_filename(out, "x", NULL), *stage, *p, *text;
+	cg_err e = { 0 };
+
+	g_mkdir_with_parents(out, 0755);
+	ck_assert(out_write_file(out, "kept", "old", 3, &e));
+	out_test_inject("rename", 1, EIO);
+	ck_assert(!out_write_file(out, "kept", "new", 3, &e));
+	out_test_inject(NULL, 0, 0);
+	ck_assert_str_eq(e.msg, "cannot rename into place: Input/output error");
+	ck_assert(g_str_has_suffix(e.file, "/kept"));
+	cg_err_clear(&e);
+	p = g_build_filename(out, "kept", NULL);
+	ck_assert(g_file_get_contents(p, &text, NULL, NULL));
+	ck_assert_str_eq(text, "old");
+	g_free(text);
+	g_free(p);
+	assert_no_stray(out);
+	ck_assert_int_eq(tu_count_entries(out), 1);
+
+	stage = out_stage_dir(final, &e);
+	ck_assert_ptr_nonnull(stage);
+	/* No rename in a stage: an injected one is not reached. */
+	out_test_inject("rename", 1, EIO);
+	ck_assert(out_write_file(stage, "a.md", "long text\n", 10, &e));
+	ck_assert(out_write_file(stage, "a.md", "short\n", 6, &e));
+	out_test_inject(NULL, 0, 0);
+	ck_assert_int_eq(tu_count_entries(stage), 1);
+	p = g_build_filename(stage, "a.md", NULL);
+	ck_assert(g_file_get_contents(p, &text, NULL, NULL));
+	ck_assert_str_eq(text, "short\n");
+	g_free(text);
+	g_free(p);
+	out_test_inject("write", 1, ENOSPC);
+	ck_assert(!out_write_file(stage, "b.md", "b\n", 2, &e));
+	ck_assert_str_eq(e.msg, "cannot write: No space left on device");
+	ck_assert(g_str_has_suffix(e.file, "/b.md"));
+	cg_err_clear(&e);
+	out_test_inject("create", 1, ENOSPC);
+	ck_assert(!out_write_file(stage, "a.md", "c\n", 2, &e));
+	ck_assert_str_eq(e.msg, "cannot create: No space left on device");
+	cg_err_clear(&e);
+	out_test_inject(NULL, 0, 0);
+	/* b.md went; a.md, which the failed create did not open, stays. */
+	ck_assert_int_eq(tu_count_entries(stage), 1);
+	ck_assert(out_commit_dir(stage, final, &e));
+	p = g_build_filename(final, "a.md", NULL);
+	ck_assert(g_file_test(p, G_FILE_TEST_IS_REGULAR));
+	g_free(p);
+	assert_no_stray(out);
+	g_free(stage);
+	g_free(final);
+}
+END_TEST
 
 /* What the signal handlers do, in-process: everything in flight goes,
  * nested directories included; and the hooks read from the environment. */
@@ -1560,6 +1623,7 @@ static Suite *suite(void)
 	tcase_add_test(tc, full_disk_on_a_small_tmpfs);
 	tcase_add_test(tc, read_only_output_directory);
 	tcase_add_test(tc, cleanup_of_what_is_in_flight);
+	tcase_add_test(tc, files_in_and_out_of_a_stage);
 	tcase_add_test(tc, script_endless_loop);
 	tcase_add_test(tc, script_memory_bomb);
 	tcase_add_test(tc, script_memory_kept_between_calls);
