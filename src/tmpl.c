@@ -68,16 +68,17 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 			return 0;
 		}
 		tag = g_strstrip(g_strndup(b + 2, (gsize)(e - b - 2)));
-		pos_of(text, b, &line, &col);
 		if (g_str_has_prefix(tag, "#if ")) {
 			const char *name = g_strstrip(tag + 4);
 			if (open_if != NULL) {
+				pos_of(text, b, &line, &col);
 				cg_err_set(err, CG_EINPUT, path, line, col,
 				           "'{{#if}}' blocks cannot be nested");
 				g_free(tag);
 				return 0;
 			}
 			if (!known(name)) {
+				pos_of(text, b, &line, &col);
 				cg_err_set(err, CG_EINPUT, path, line, col, "unknown field '%s' in '{{#if}}'",
 				           name);
 				g_free(tag);
@@ -91,6 +92,7 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 			}
 		} else if (strcmp(tag, "/if") == 0) {
 			if (open_if == NULL) {
+				pos_of(text, b, &line, &col);
 				cg_err_set(err, CG_EINPUT, path, line, col, "'{{/if}}' without '{{#if}}'");
 				g_free(tag);
 				return 0;
@@ -104,6 +106,7 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 			 * NULL. The id is checked against the contract's source when
 			 * the text is expanded. */
 			if (src != NULL && spec_find_clause(src, id) < 0) {
+				pos_of(text, b, &line, &col);
 				cg_err_set(err, CG_EINPUT, path, line, col,
 				           "template refers to clause '%s', which source '%s' does not have",
 				           id, src->id);
@@ -136,6 +139,7 @@ static int run(const char *text, const char *path, const sp_source *src, GHashTa
 		} else {
 			const char *hint = util_suggest(tag, tmpl_fields,
 			                                g_strv_length((char **)tmpl_fields));
+			pos_of(text, b, &line, &col);
 			if (hint)
 				cg_err_set(err, CG_EINPUT, path, line, col,
 				           "unknown field '%s' (did you mean '%s'?)", tag, hint);
