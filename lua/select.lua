@@ -77,6 +77,13 @@ local function list_text(wanted)
   return table.concat(parts, "/")
 end
 
+-- The first key of a table or read-only view (pairs sees through a view,
+-- next does not), nil when it is empty.
+local function next_key(t)
+  for k in pairs(t) do return k end
+  return nil
+end
+
 -- What a run's table verdicts share: every clause of one run is decided for
 -- the same contract and source views, so the table, the words for the
 -- class × category and the reason for each mark are worked out once per
@@ -92,6 +99,8 @@ local function context(contract, source)
   if ctx ~= nil then return ctx end
   ctx = {table = source.select_table, verdicts = {}, reasons = {}}
   of_contract[source] = ctx
+  -- Most contracts choose nothing: M.choices then has nothing to look up.
+  ctx.choices = next_key(contract.include) ~= nil or next_key(contract.exclude) ~= nil
   if ctx.table == nil then return ctx end
   local tbl = entry_of(source.tables, ctx.table)
   local where = name_of(source.categories, contract.category)
@@ -176,6 +185,7 @@ end
 -- The contract's own choices come last: they are the city's decision for
 -- this contract and override the table, and the reason keeps both.
 function M.choices(clause, contract, source, verdict, reason)
+  if not context(contract, source).choices then return verdict, reason end
   local id = clause.id
   local inc = contract.include[id]
   if inc ~= nil then
