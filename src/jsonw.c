@@ -1,5 +1,9 @@
 #include "jsonw.h"
 
+#ifdef __SSE2__
+#include <emmintrin.h>
+#endif
+
 #include <jansson.h>
 #include <string.h>
 
@@ -18,14 +22,42 @@ void jw_init(jw_writer *w)
 }
 
 /* The length of the run at the start of `s` (of `n` bytes) that JSON
- * prints as it is: no '"', '\\' or control byte. Eight bytes at a time
- * (the classic has-zero-byte test on the word xor'ed with each byte
- * sought, and a has-less-than for the controls): the byte loop was a
- * tenth of a 3,000-clause build, scanning 1.7 MB of clause text. */
+ * prints as it is: no '"', '\\' or control byte. Sixteen bytes at a time
+ * with SSE2 (every x86-64 has it), else eight with the classic
+ * has-zero-byte test on the word xor'ed with each byte sought and a
+ * has-less-than for the controls: the byte loop was a tenth of a
+ * 3,000-clause build, scanning 1.7 MB of clause text. */
 static size_t plain_run(const char *s, size_t n)
 {
-	const guint64 ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 	size_t i = 0;
+#ifdef __SSE2__
+	const __m128i quote = _mm_set1_epi8('"'), bslash = _mm_set1_epi8('\\');
+	const __m128i space = _mm_set1_epi8(0x20);
+
+	for (; i + 16 <= n; i += 16) {
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + i));
+		/* max(v, 0x20) == v where the byte is not a control */
+		unsigned plain = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, space), v));
+		unsigned hit = (unsigned)_mm_movemask_epi8(
+		        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+		hit |= ~plain & 0xFFFFu;
+		if (hit != 0)
+			return i + (size_t)__builtin_ctz(hit);
+	}
+	/* The rest of a string of 16 bytes or more: its last 16, the bytes
+	 * before `i` (checked above) masked off. Most strings are a few dozen
+	 * bytes, and the byte loop below cost more than the blocks. */
+	if (i < n && n >= 16) {
+		size_t off = n - 16;
+		__m128i v = _mm_loadu_si128((const __m128i *)(const void *)(s + off));
+		unsigned plain = (unsigned)_mm_movemask_epi8(_mm_cmpeq_epi8(_mm_max_epu8(v, space), v));
+		unsigned hit = (unsigned)_mm_movemask_epi8(
+		        _mm_or_si128(_mm_cmpeq_epi8(v, quote), _mm_cmpeq_epi8(v, bslash)));
+		hit = (hit | (~plain & 0xFFFFu)) & (0xFFFFu << (i - off)) & 0xFFFFu;
+		return hit != 0 ? off + (size_t)__builtin_ctz(hit) : n;
+	}
+#else
+	const guint64 ones = 0x0101010101010101u, highs = 0x8080808080808080u;
 
 	for (; i + 8 <= n; i += 8) {
 		guint64 w, q, b;
@@ -35,6 +67,7 @@ static size_t plain_run(const char *s, size_t n)
 		if ((((q - ones) & ~q) | ((b - ones) & ~b) | ((w - ones * 0x20) & ~w)) & highs)
 			break;
 	}
+#endif
 	while (i < n && (unsigned char)s[i] >= 0x20 && s[i] != '"' && s[i] != '\\')
 		i++;
 	return i;

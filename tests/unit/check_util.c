@@ -526,7 +526,7 @@ END_TEST
  * wrote for the same values, escapes included: selection.json must not change
  * by the switch, and tools that read it may compare bytes. */
 /* Every byte JSON escapes, at every position of strings up to 40 bytes
- * long around plain ASCII and UTF-8 (jsonw scans 8 bytes at a time): the
+ * long around plain ASCII and UTF-8 (jsonw scans 16 or 8 bytes at a time): the
  * same text as jansson's. */
 START_TEST(jsonw_escapes_at_every_position)
 {
