@@ -285,6 +285,29 @@ async function main() {
 	await page.goto(`${base}nisc/sel-dc.html`);
 	await page.screenshot({ path: path.join(shots, 'nisc-sel.png') });
 
+	// ---- a clause number is one word: never broken over two lines ----
+	// (a 項番 column of "1-1-" over "1" was seen in a screenshot), on a wide
+	// and on a narrow window, on the class x category pages of every source.
+	{
+		const problems = [];
+		let n = 0;
+		for (const width of [1280, 720]) {
+			await page.setViewportSize({ width, height: 800 });
+			for (const s of sources) {
+				const k = dims[s.id].classes[0], c = dims[s.id].cats[0];
+				const key = [k && k.id, c && c.id].filter(Boolean).join('.') || 'all';
+				await page.goto(`${base}${s.id}/sel-${key}.html`);
+				const broken = await page.$$eval('table.sel td.num a', (as) =>
+					as.filter((a) => a.getClientRects().length !== 1).map((a) => a.textContent));
+				n += await page.$$eval('table.sel td.num a', (as) => as.length);
+				if (broken.length > 0) problems.push(`${s.id} sel-${key}.html at ${width} px: ${broken.slice(0, 5).join(', ')}`);
+			}
+		}
+		await page.setViewportSize({ width: 1280, height: 800 });
+		if (n === 0) problems.push('no clause numbers found on the sel pages');
+		check(`clause numbers on one line (${n} looked at)`, problems);
+	}
+
 	// ---- JavaScript off: the whole matrix, no dead controls ----
 	{
 		const problems = [];
