@@ -1061,7 +1061,7 @@ END_TEST
  * removed. */
 START_TEST(files_in_and_out_of_a_stage)
 {
-	char *final = g_build_filename(out, "x", NULL), *stage, *p, *text;
+	char *final = g_build_filename(out, "x", NULL), *stage, *p;
 	cg_err e = { 0 };
 
 	g_mkdir_with_parents(out, 0755);
@@ -1072,11 +1072,7 @@ START_TEST(files_in_and_out_of_a_stage)
 	ck_assert_str_eq(e.msg, "cannot rename into place: Input/output error");
 	ck_assert(g_str_has_suffix(e.file, "/kept"));
 	cg_err_clear(&e);
-	p = g_build_filename(out, "kept", NULL);
-	ck_assert(g_file_get_contents(p, &text, NULL, NULL));
-	ck_assert_str_eq(text, "old");
-	g_free(text);
-	g_free(p);
+	tu_assert_file_text(out, "kept", "old");
 	assert_no_stray(out);
 	ck_assert_int_eq(tu_count_entries(out), 1);
 
@@ -1088,11 +1084,7 @@ START_TEST(files_in_and_out_of_a_stage)
 	ck_assert(out_write_file(stage, "a.md", "short\n", 6, &e));
 	out_test_inject(NULL, 0, 0);
 	ck_assert_int_eq(tu_count_entries(stage), 1);
-	p = g_build_filename(stage, "a.md", NULL);
-	ck_assert(g_file_get_contents(p, &text, NULL, NULL));
-	ck_assert_str_eq(text, "short\n");
-	g_free(text);
-	g_free(p);
+	tu_assert_file_text(stage, "a.md", "short\n");
 	out_test_inject("write", 1, ENOSPC);
 	ck_assert(!out_write_file(stage, "b.md", "b\n", 2, &e));
 	ck_assert_str_eq(e.msg, "cannot write: No space left on device");
@@ -1197,7 +1189,7 @@ START_TEST(output_edge_cases)
 {
 	char *final = g_build_filename(out, "x", NULL);
 	char *dot = g_strconcat(out, "/.", NULL), *dotdot = g_strconcat(out, "/..", NULL);
-	char *stage, *sub, *twin, *text = NULL, *p;
+	char *stage, *sub, *twin, *text = NULL;
 	cg_err e = { 0 };
 	struct stat st_out, st_shm;
 
@@ -1213,11 +1205,7 @@ START_TEST(output_edge_cases)
 	/* A write interrupted by a signal is retried, not reported. */
 	out_test_inject("write", 1, EINTR);
 	ck_assert(out_write_file(out, "eintr", "abc", 3, &e));
-	p = g_build_filename(out, "eintr", NULL);
-	ck_assert(g_file_get_contents(p, &text, NULL, NULL));
-	ck_assert_str_eq(text, "abc");
-	g_free(text);
-	g_free(p);
+	tu_assert_file_text(out, "eintr", "abc");
 	/* A hook value that is not OP:N:ERRNO is ignored. */
 	g_setenv("CLAUSEGEN_TEST_INJECT", "write:1", TRUE);
 	out_test_inject(NULL, 0, 0);
@@ -1293,11 +1281,7 @@ START_TEST(output_edge_cases)
 		ck_assert_ptr_nonnull(strstr(e.msg, "cannot replace output: Invalid cross-device link"));
 		cg_err_clear(&e);
 		ck_assert_int_eq(tu_count_entries(final), 1);
-		p = g_build_filename(final, "old.txt", NULL);
-		ck_assert(g_file_get_contents(p, &text, NULL, NULL));
-		ck_assert_str_eq(text, "old\n");
-		g_free(text);
-		g_free(p);
+		tu_assert_file_text(final, "old.txt", "old\n");
 		tu_rmtree(shm);
 		tu_rmtree(final);
 	}

@@ -132,6 +132,16 @@ int tu_count_entries(const char *dir)
 	return n;
 }
 
+void tu_assert_file_text(const char *dir, const char *name, const char *want)
+{
+	char *p = g_build_filename(dir, name, NULL), *text = NULL;
+
+	ck_assert_msg(g_file_get_contents(p, &text, NULL, NULL), "cannot read %s", p);
+	ck_assert_str_eq(text, want);
+	g_free(text);
+	g_free(p);
+}
+
 int tu_main(Suite *s)
 {
 	SRunner *sr = srunner_create(s);

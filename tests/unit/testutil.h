@@ -54,6 +54,9 @@ void tu_write_files(const char *dir, const tu_file *files);
 /* Number of entries in a directory (-1 when it does not exist). */
 int tu_count_entries(const char *dir);
 
+/* Fails the test unless dir/name holds exactly `want`. */
+void tu_assert_file_text(const char *dir, const char *name, const char *want);
+
 /* Runs a suite and returns the process exit status (0 when all passed). */
 int tu_main(Suite *s);
 
