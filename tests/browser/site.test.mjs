@@ -60,6 +60,13 @@ const types = {
 	'.csv': 'text/csv; charset=utf-8',
 };
 
+// The page of a class x category (site.c: sel-CLASS.CATEGORY.html, either
+// part left out when the source has no such dimension, sel-all.html when
+// it has neither).
+function selPage(k, c) {
+	return `sel-${[k && k.id, c && c.id].filter(Boolean).join('.') || 'all'}.html`;
+}
+
 // A tiny static server: files under `site` only.
 function serve() {
 	const server = http.createServer((req, res) => {
@@ -210,10 +217,10 @@ async function main() {
 				}, [k ? k.id : '', c ? c.id : '']);
 				if (!colsOk) problems.push(`${label}: the visible columns are not those of the choice`);
 				// The class x category page lists the same clauses.
-				const key = [k && k.id, c && c.id].filter(Boolean).join('.');
-				const sel = await fetch(`${base}${s.id}/sel-${key}.html`).then((r) => r.text());
+				const name = selPage(k, c);
+				const sel = await fetch(`${base}${s.id}/${name}`).then((r) => r.text());
 				const listed = [...sel.matchAll(/data-clause="([^"]+)"/g)].map((m) => m[1]).join(' ');
-				if (listed !== want) problems.push(`sel-${key}.html lists [${listed}], select gives [${want}]`);
+				if (listed !== want) problems.push(`${name} lists [${listed}], select gives [${want}]`);
 				n++;
 			}
 		}
@@ -295,12 +302,14 @@ async function main() {
 			await page.setViewportSize({ width, height: 800 });
 			for (const s of sources) {
 				const k = dims[s.id].classes[0], c = dims[s.id].cats[0];
-				const key = [k && k.id, c && c.id].filter(Boolean).join('.') || 'all';
-				await page.goto(`${base}${s.id}/sel-${key}.html`);
-				const broken = await page.$$eval('table.sel td.num a', (as) =>
-					as.filter((a) => a.getClientRects().length !== 1).map((a) => a.textContent));
-				n += await page.$$eval('table.sel td.num a', (as) => as.length);
-				if (broken.length > 0) problems.push(`${s.id} sel-${key}.html at ${width} px: ${broken.slice(0, 5).join(', ')}`);
+				const name = selPage(k, c);
+				await page.goto(`${base}${s.id}/${name}`);
+				const nums = await page.$$eval('table.sel td.num a', (as) => ({
+					n: as.length,
+					broken: as.filter((a) => a.getClientRects().length !== 1).map((a) => a.textContent),
+				}));
+				n += nums.n;
+				if (nums.broken.length > 0) problems.push(`${s.id} ${name} at ${width} px: ${nums.broken.slice(0, 5).join(', ')}`);
 			}
 		}
 		await page.setViewportSize({ width: 1280, height: 800 });
