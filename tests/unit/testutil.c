@@ -136,8 +136,10 @@ void tu_assert_file_text(const char *dir, const char *name, const char *want)
 {
 	char *p = g_build_filename(dir, name, NULL), *text = NULL;
 
+	/* The path in both messages: a failure is reported at this line, not
+	 * the caller's. */
 	ck_assert_msg(g_file_get_contents(p, &text, NULL, NULL), "cannot read %s", p);
-	ck_assert_str_eq(text, want);
+	ck_assert_msg(strcmp(text, want) == 0, "%s holds \"%s\", not \"%s\"", p, text, want);
 	g_free(text);
 	g_free(p);
 }
